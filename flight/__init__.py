@@ -1,0 +1,1 @@
+"""Starling flight software: the onboard application and its CCSDS/PUS-C codec."""

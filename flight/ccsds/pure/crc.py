@@ -1,0 +1,27 @@
+"""CRC-16/CCITT-FALSE, the PUS packet error control (poly 0x1021, init 0xFFFF, no reflection).
+
+Check value: crc16(b"123456789") == 0x29B1.
+"""
+
+_POLY = 0x1021
+
+
+def _make_table():
+    table = []
+    for byte in range(256):
+        crc = byte << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ _POLY) if crc & 0x8000 else (crc << 1)
+        table.append(crc & 0xFFFF)
+    return tuple(table)
+
+
+_TABLE = _make_table()
+
+
+def crc16(data, crc=0xFFFF):
+    """Return the CRC-16/CCITT-FALSE of `data`, continuing from `crc`."""
+    table = _TABLE
+    for byte in bytes(data):
+        crc = ((crc << 8) & 0xFF00) ^ table[(crc >> 8) ^ byte]
+    return crc

@@ -1,0 +1,1 @@
+"""The `starling` command: one entry point, one module per subcommand."""
