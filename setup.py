@@ -18,21 +18,23 @@ class OptionalBuildExt(build_ext):
     def run(self) -> None:
         try:
             super().run()
-        except Exception as exc:  # noqa: BLE001 - any compiler failure means "no C backend"
+        except Exception as exc:
             self._skip(exc)
 
     def build_extension(self, ext) -> None:  # type: ignore[no-untyped-def]
         try:
             super().build_extension(ext)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self._skip(exc)
 
     @staticmethod
     def _skip(exc: Exception) -> None:
         if os.environ.get("STARLING_REQUIRE_C") == "1":
             raise exc
-        print(f"WARNING: C codec not built ({exc}); Starling will use the pure-Python twin",
-              file=sys.stderr)
+        print(
+            f"WARNING: C codec not built ({exc}); Starling will use the pure-Python twin",
+            file=sys.stderr,
+        )
 
 
 cffi_modules = []

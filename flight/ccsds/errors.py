@@ -34,7 +34,14 @@ class CodecError(Exception):
         actual: what the field held.
     """
 
-    def __init__(self, message, field="", offset=-1, expected=None, actual=None):
+    def __init__(
+        self,
+        message: str,
+        field: str = "",
+        offset: int = -1,
+        expected: object = None,
+        actual: object = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
@@ -42,17 +49,16 @@ class CodecError(Exception):
         self.expected = expected
         self.actual = actual
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.message
 
 
 class TruncatedError(CodecError):
     """The input ends before the field at `offset` does."""
 
-    def __init__(self, field, offset, needed, available):
+    def __init__(self, field: str, offset: int, needed: int, available: int) -> None:
         super().__init__(
-            "truncated: %s needs %d bytes at offset %d, %d available"
-            % (field, needed, offset, available),
+            f"truncated: {field} needs {needed} bytes at offset {offset}, {available} available",
             field,
             offset,
             needed,
@@ -65,9 +71,9 @@ class TruncatedError(CodecError):
 class HeaderError(CodecError):
     """A header field holds a value the standard forbids (version, PUS version, type)."""
 
-    def __init__(self, field, offset, expected, actual):
+    def __init__(self, field: str, offset: int, expected: object, actual: object) -> None:
         super().__init__(
-            "bad %s at offset %d: expected %r, got %r" % (field, offset, expected, actual),
+            f"bad {field} at offset {offset}: expected {expected!r}, got {actual!r}",
             field,
             offset,
             expected,
@@ -78,9 +84,9 @@ class HeaderError(CodecError):
 class LengthError(CodecError):
     """A length field disagrees with the bytes present or with the allowed range."""
 
-    def __init__(self, field, offset, expected, actual):
+    def __init__(self, field: str, offset: int, expected: object, actual: object) -> None:
         super().__init__(
-            "bad %s at offset %d: expected %s, got %r" % (field, offset, expected, actual),
+            f"bad {field} at offset {offset}: expected {expected}, got {actual!r}",
             field,
             offset,
             expected,
@@ -91,10 +97,10 @@ class LengthError(CodecError):
 class ChecksumError(CodecError):
     """The CRC-16/CCITT-FALSE packet error control does not match the packet."""
 
-    def __init__(self, offset, expected, actual):
+    def __init__(self, offset: int, expected: int, actual: int) -> None:
         super().__init__(
-            "packet error control at offset %d: computed 0x%04X, packet holds 0x%04X"
-            % (offset, expected, actual),
+            f"packet error control at offset {offset}: "
+            f"computed 0x{expected:04X}, packet holds 0x{actual:04X}",
             "packet_error_control",
             offset,
             expected,
@@ -105,16 +111,16 @@ class ChecksumError(CodecError):
 class FramingError(CodecError):
     """A COBS frame is malformed (a zero byte inside it, or a code running past its end)."""
 
-    def __init__(self, reason, offset):
-        super().__init__("COBS frame %s at offset %d" % (reason, offset), "cobs", offset)
+    def __init__(self, reason: str, offset: int) -> None:
+        super().__init__(f"COBS frame {reason} at offset {offset}", "cobs", offset)
 
 
 class FieldRangeError(CodecError):
     """A value handed to `pack` does not fit its field."""
 
-    def __init__(self, field, low, high, actual):
+    def __init__(self, field: str, low: int, high: int, actual: object) -> None:
         super().__init__(
-            "%s must be in %d..%d, got %r" % (field, low, high, actual),
+            f"{field} must be in {low}..{high}, got {actual!r}",
             field,
             -1,
             (low, high),

@@ -7,7 +7,7 @@ adds the zero delimiters around each encoded frame (``00 <cobs> 00``).
 from flight.ccsds.errors import FramingError
 
 
-def cobs_encode(data):
+def cobs_encode(data: bytes | bytearray | memoryview) -> bytes:
     """Return `data` COBS-encoded: no zero bytes, no delimiter."""
     data = bytes(data)
     out = bytearray()
@@ -33,7 +33,7 @@ def cobs_encode(data):
     return bytes(out)
 
 
-def cobs_decode(data):
+def cobs_decode(data: bytes | bytearray | memoryview) -> bytes:
     """Return the bytes a COBS frame (without delimiters) encodes.
 
     Raises:

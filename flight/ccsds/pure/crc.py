@@ -6,7 +6,7 @@ Check value: crc16(b"123456789") == 0x29B1.
 _POLY = 0x1021
 
 
-def _make_table():
+def _make_table() -> tuple[int, ...]:
     table = []
     for byte in range(256):
         crc = byte << 8
@@ -19,7 +19,7 @@ def _make_table():
 _TABLE = _make_table()
 
 
-def crc16(data, crc=0xFFFF):
+def crc16(data: bytes | bytearray | memoryview, crc: int = 0xFFFF) -> int:
     """Return the CRC-16/CCITT-FALSE of `data`, continuing from `crc`."""
     table = _TABLE
     for byte in bytes(data):

@@ -15,7 +15,7 @@ MAX_FINE = 7
 TIME_CODE_IDS = (1, 2)
 
 
-def _pfield(coarse_octets, fine_octets, time_code_id):
+def _pfield(coarse_octets: int, fine_octets: int, time_code_id: int) -> bytes:
     base_coarse = min(coarse_octets, 4)
     base_fine = min(fine_octets, 3)
     extra_coarse = coarse_octets - base_coarse
@@ -27,7 +27,9 @@ def _pfield(coarse_octets, fine_octets, time_code_id):
     return bytes((0x80 | first, (extra_coarse << 5) | (extra_fine << 2)))
 
 
-def cuc_pack(coarse, fine, coarse_octets, fine_octets, pfield, time_code_id):
+def cuc_pack(
+    coarse: int, fine: int, coarse_octets: int, fine_octets: int, pfield: bool, time_code_id: int
+) -> bytes:
     """Return the CUC octets (P-field first when `pfield`) for `coarse` and `fine` counts."""
     if coarse_octets < 1 or coarse_octets > MAX_COARSE:
         raise FieldRangeError("coarse_octets", 1, MAX_COARSE, coarse_octets)
@@ -48,7 +50,13 @@ def cuc_pack(coarse, fine, coarse_octets, fine_octets, pfield, time_code_id):
     return bytes(out)
 
 
-def cuc_unpack(data, offset, coarse_octets, fine_octets, pfield):
+def cuc_unpack(
+    data: bytes | bytearray | memoryview,
+    offset: int,
+    coarse_octets: int,
+    fine_octets: int,
+    pfield: bool,
+) -> tuple[int, int, int, int, int, int]:
     """Read a CUC starting at `offset` in `data`; error offsets count from the start of `data`.
 
     With `pfield`, the octet counts come from the P-field and the arguments are ignored.

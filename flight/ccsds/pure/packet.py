@@ -16,12 +16,14 @@ MAX_PACKET_LEN = HEADER_LEN + 65536
 MAX_BUFFER_LEN = 0xFFFFFFFF  # offsets are 32-bit
 
 
-def _check(name, value, high):
+def _check(name: str, value: int, high: int) -> None:
     if value < 0 or value > high:
         raise FieldRangeError(name, 0, high, value)
 
 
-def pack_header(ptype, sec_hdr, apid, seq_flags, seq_count, data_length):
+def pack_header(
+    ptype: int, sec_hdr: int, apid: int, seq_flags: int, seq_count: int, data_length: int
+) -> bytes:
     """Return the 6-octet primary header; `data_length` is the field value (octets - 1)."""
     _check("packet_type", ptype, 1)
     _check("secondary_header_flag", sec_hdr, 1)
@@ -36,7 +38,9 @@ def pack_header(ptype, sec_hdr, apid, seq_flags, seq_count, data_length):
     )
 
 
-def unpack_header(data, offset=0):
+def unpack_header(
+    data: bytes | bytearray | memoryview, offset: int = 0
+) -> tuple[int, int, int, int, int, int, int]:
     """Return (version, type, sec_hdr, apid, seq_flags, seq_count, data_length) at `offset`.
 
     Raises:
@@ -61,7 +65,9 @@ def unpack_header(data, offset=0):
     )
 
 
-def split(buf, max_length=MAX_PACKET_LEN, check_crc=False):
+def split(
+    buf: bytes | bytearray | memoryview, max_length: int = MAX_PACKET_LEN, check_crc: bool = False
+) -> tuple[int, int, int, array, array, array, array]:  # type: ignore[type-arg]
     """Walk a byte stream and locate every complete packet in it.
 
     A position is a packet start when its version is 0, its total length is at most
@@ -107,7 +113,14 @@ def split(buf, max_length=MAX_PACKET_LEN, check_crc=False):
     return (len(offsets), pos, skipped, offsets, lengths, apids, seq_counts)
 
 
-def packetize(payload, apid, seq_count, chunk, ptype=0, crc=True):
+def packetize(
+    payload: bytes | bytearray | memoryview,
+    apid: int,
+    seq_count: int,
+    chunk: int,
+    ptype: int = 0,
+    crc: bool = True,
+) -> tuple[bytes, int]:
     """Cut `payload` into packets of at most `chunk` data octets each.
 
     Each packet gets a primary header (no secondary header), segmentation flags (first,

@@ -28,19 +28,28 @@ TYPE_TM = 0
 TYPE_TC = 1
 
 
-def _check(name, value, high):
+def _check(name: str, value: int, high: int) -> None:
     if value < 0 or value > high:
         raise FieldRangeError(name, 0, high, value)
 
 
-def _finish(out):
+def _finish(out: bytearray) -> bytes:
     value = crc16(out)
     out.append(value >> 8)
     out.append(value & 0xFF)
     return bytes(out)
 
 
-def pus_tc_pack(apid, seq_flags, seq_count, ack_flags, service, subtype, source_id, app_data):
+def pus_tc_pack(
+    apid: int,
+    seq_flags: int,
+    seq_count: int,
+    ack_flags: int,
+    service: int,
+    subtype: int,
+    source_id: int,
+    app_data: bytes | bytearray | memoryview,
+) -> bytes:
     """Return a complete PUS-C telecommand packet."""
     _check("ack_flags", ack_flags, 0x0F)
     _check("service", service, 0xFF)
@@ -59,8 +68,17 @@ def pus_tc_pack(apid, seq_flags, seq_count, ack_flags, service, subtype, source_
 
 
 def pus_tm_pack(
-    apid, seq_flags, seq_count, time_ref, service, subtype, msg_counter, dest_id, time, source_data
-):
+    apid: int,
+    seq_flags: int,
+    seq_count: int,
+    time_ref: int,
+    service: int,
+    subtype: int,
+    msg_counter: int,
+    dest_id: int,
+    time: bytes | bytearray | memoryview,
+    source_data: bytes | bytearray | memoryview,
+) -> bytes:
     """Return a complete PUS-C telemetry packet; `time` is the packed time field."""
     _check("time_ref_status", time_ref, 0x0F)
     _check("service", service, 0xFF)
@@ -83,7 +101,7 @@ def pus_tm_pack(
     return _finish(out)
 
 
-def _check_packet(data, ptype, min_total):
+def _check_packet(data: bytes | bytearray | memoryview, ptype: int, min_total: int) -> int:
     """Validate the framing shared by TC and TM; return the packet's total length."""
     n = len(data)
     if n < HEADER_LEN:
@@ -113,7 +131,9 @@ def _check_packet(data, ptype, min_total):
     return total
 
 
-def pus_tc_unpack(data):
+def pus_tc_unpack(
+    data: bytes | bytearray | memoryview,
+) -> tuple[int, int, int, int, int, int, int, int, int]:
     """Validate one PUS-C telecommand packet filling all of `data`.
 
     Returns:
@@ -135,7 +155,9 @@ def pus_tc_unpack(data):
     )
 
 
-def pus_tm_unpack(data, time_len):
+def pus_tm_unpack(
+    data: bytes | bytearray | memoryview, time_len: int
+) -> tuple[int, int, int, int, int, int, int, int, int, int, int]:
     """Validate one PUS-C telemetry packet filling all of `data`, with a `time_len` time field.
 
     Returns:
