@@ -1,6 +1,6 @@
 """CCSDS Unsegmented Time Code (CUC, 301.0-B-4) as an immutable value."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Self
 
 from flight.ccsds.errors import LengthError
@@ -12,7 +12,7 @@ EPOCH_CCSDS = 0b001  # 1958-01-01 TAI
 EPOCH_AGENCY = 0b010  # mission-defined epoch
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CucTime:
     """A CUC time: `coarse` whole seconds and `fine` binary fractions of a second.
 
@@ -30,9 +30,11 @@ class CucTime:
     fine_octets: int = 2
     pfield: bool = False
     time_code_id: int = EPOCH_CCSDS
+    packed: bytes = field(init=False, repr=False, compare=False, default=b"")
 
     def __post_init__(self) -> None:
-        self.pack()  # range-checks every field; raises FieldRangeError
+        # packing range-checks every field (FieldRangeError); keep the octets for reuse
+        object.__setattr__(self, "packed", self._pack())
 
     @classmethod
     def from_seconds(
@@ -51,10 +53,13 @@ class CucTime:
     @property
     def length(self) -> int:
         """Octets this time occupies when packed, P-field included."""
-        return len(self.pack())
+        return len(self.packed)
 
     def pack(self) -> bytes:
         """Return the time field octets (P-field first when `pfield`)."""
+        return self.packed
+
+    def _pack(self) -> bytes:
         return codec.cuc_pack(  # type: ignore[no-any-return]
             self.coarse,
             self.fine,

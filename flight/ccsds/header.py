@@ -27,7 +27,7 @@ class SequenceFlags(IntEnum):
     UNSEGMENTED = 0b11
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SpacePacketHeader:
     """The 6-octet primary header.
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Self
 
-from flight.ccsds.cuc import CucTime
+from flight.ccsds.cuc import EPOCH_CCSDS, CucTime
 from flight.ccsds.errors import FieldRangeError, LengthError
 from flight.ccsds.header import PacketType, SequenceFlags, SpacePacketHeader
 from flight.ccsds.selection import codec
@@ -14,12 +14,18 @@ Buffer = bytes | bytearray | memoryview
 _TM_TIME_OFFSET = 13
 
 
-def _check(name: str, value: int, high: int) -> None:
-    if not 0 <= value <= high:
-        raise FieldRangeError(name, 0, high, value)
+_SEQ_FLAGS = tuple(SequenceFlags)
+_new = object.__new__
 
 
-@dataclass(frozen=True, slots=True)
+def _check(*limits: tuple[str, int, int]) -> None:
+    """Raise FieldRangeError for the first (name, value, high) whose value is out of 0..high."""
+    for name, value, high in limits:
+        if not 0 <= value <= high:
+            raise FieldRangeError(name, 0, high, value)
+
+
+@dataclass(frozen=True)
 class PusTc:
     """A PUS-C telecommand with its CRC-16 packet error control.
 
@@ -40,13 +46,24 @@ class PusTc:
     def __post_init__(self) -> None:
         if not isinstance(self.app_data, bytes):
             object.__setattr__(self, "app_data", bytes(self.app_data))
-        _check("apid", self.apid, 0x7FF)
-        _check("sequence_count", self.seq_count, 0x3FFF)
-        _check("service", self.service, 0xFF)
-        _check("subtype", self.subtype, 0xFF)
-        _check("source_id", self.source_id, 0xFFFF)
-        _check("ack_flags", self.ack_flags, 0x0F)
-        _check("app_data_length", len(self.app_data), 65529)
+        if not (
+            0 <= self.apid <= 0x7FF
+            and 0 <= self.seq_count <= 0x3FFF
+            and 0 <= self.service <= 0xFF
+            and 0 <= self.subtype <= 0xFF
+            and 0 <= self.source_id <= 0xFFFF
+            and 0 <= self.ack_flags <= 0x0F
+            and len(self.app_data) <= 65529
+        ):
+            _check(
+                ("apid", self.apid, 0x7FF),
+                ("sequence_count", self.seq_count, 0x3FFF),
+                ("service", self.service, 0xFF),
+                ("subtype", self.subtype, 0xFF),
+                ("source_id", self.source_id, 0xFFFF),
+                ("ack_flags", self.ack_flags, 0x0F),
+                ("app_data_length", len(self.app_data), 65529),
+            )
 
     @property
     def header(self) -> SpacePacketHeader:
@@ -76,16 +93,19 @@ class PusTc:
             CodecError: a subclass naming the offending field and its offset.
         """
         apid, flags, count, ack, service, subtype, source, start, size = codec.pus_tc_unpack(data)
-        return cls(
-            apid,
-            service,
-            subtype,
-            bytes(data[start : start + size]),
-            count,
-            source,
-            ack,
-            SequenceFlags(flags),
+        # The codec has checked every field: fill the instance without re-validating it.
+        tc = _new(cls)
+        tc.__dict__.update(
+            apid=apid,
+            service=service,
+            subtype=subtype,
+            app_data=bytes(data[start : start + size]),
+            seq_count=count,
+            source_id=source,
+            ack_flags=ack,
+            seq_flags=_SEQ_FLAGS[flags],
         )
+        return tc
 
 
 def _pfield_time_length(data: Buffer) -> int:
@@ -102,7 +122,7 @@ def _pfield_time_length(data: Buffer) -> int:
     return length
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PusTm:
     """A PUS-C telemetry packet with its CRC-16 packet error control.
 
@@ -125,13 +145,24 @@ class PusTm:
     def __post_init__(self) -> None:
         if not isinstance(self.source_data, bytes):
             object.__setattr__(self, "source_data", bytes(self.source_data))
-        _check("apid", self.apid, 0x7FF)
-        _check("sequence_count", self.seq_count, 0x3FFF)
-        _check("service", self.service, 0xFF)
-        _check("subtype", self.subtype, 0xFF)
-        _check("msg_counter", self.msg_counter, 0xFFFF)
-        _check("dest_id", self.dest_id, 0xFFFF)
-        _check("time_ref_status", self.time_ref_status, 0x0F)
+        if not (
+            0 <= self.apid <= 0x7FF
+            and 0 <= self.seq_count <= 0x3FFF
+            and 0 <= self.service <= 0xFF
+            and 0 <= self.subtype <= 0xFF
+            and 0 <= self.msg_counter <= 0xFFFF
+            and 0 <= self.dest_id <= 0xFFFF
+            and 0 <= self.time_ref_status <= 0x0F
+        ):
+            _check(
+                ("apid", self.apid, 0x7FF),
+                ("sequence_count", self.seq_count, 0x3FFF),
+                ("service", self.service, 0xFF),
+                ("subtype", self.subtype, 0xFF),
+                ("msg_counter", self.msg_counter, 0xFFFF),
+                ("dest_id", self.dest_id, 0xFFFF),
+                ("time_ref_status", self.time_ref_status, 0x0F),
+            )
 
     @property
     def header(self) -> SpacePacketHeader:
@@ -152,7 +183,7 @@ class PusTm:
             self.subtype,
             self.msg_counter,
             self.dest_id,
-            self.time.pack(),
+            self.time.packed,
             self.source_data,
         )
 
@@ -181,16 +212,19 @@ class PusTm:
         )
         if length != time_len:
             raise LengthError("cuc_time", t_off, time_len, length)
-        time = CucTime(coarse, fine, n_coarse, n_fine, pfield, code_id if pfield else 1)
-        return cls(
-            apid,
-            service,
-            subtype,
-            bytes(data[start : start + size]),
-            count,
-            counter,
-            dest,
-            time,
-            ref,
-            SequenceFlags(flags),
+        time = CucTime(coarse, fine, n_coarse, n_fine, pfield, code_id if pfield else EPOCH_CCSDS)
+        # The codec has checked every field: fill the instance without re-validating it.
+        tm = _new(cls)
+        tm.__dict__.update(
+            apid=apid,
+            service=service,
+            subtype=subtype,
+            source_data=bytes(data[start : start + size]),
+            seq_count=count,
+            msg_counter=counter,
+            dest_id=dest,
+            time=time,
+            time_ref_status=ref,
+            seq_flags=_SEQ_FLAGS[flags],
         )
+        return tm
