@@ -8,9 +8,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from tools.starling import bench
+from tools.starling import bench, flight
 
-SUBCOMMANDS = (bench,)
+SUBCOMMANDS = (bench, flight)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,67 @@
+"""The core app on APID 100: answers for the flight process as a whole.
+
+Its housekeeping gathers the executive's, the router's, the bus's and the links' counters;
+the executive's events (`APP_FAILED`, ...) are reported on its APID.
+"""
+
+from collections.abc import Callable, Mapping
+
+from flight.apps.core import events
+from flight.apps.core.messages import CORE_HK, Noop, ResetCounters
+from flight.core import App, AppContext, Value, handles
+
+__all__ = ["CoreApp"]
+
+_U32 = 0xFFFFFFFF
+
+
+class CoreApp(App):
+    """The flight process's own app: NOOP, counter reset, system housekeeping."""
+
+    COMMANDS = (Noop, ResetCounters)
+    TELEMETRY = (CORE_HK,)
+    EVENTS = (
+        events.NOOP,
+        events.COUNTERS_RESET,
+        events.STARTED,
+        events.AUTHENTICATION_OFF,
+        *events.EXECUTIVE_EVENTS,
+    )
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self._stats: Callable[[], Mapping[str, int]] = dict
+        self.unauthenticated = False
+        self._started_at = ctx.clock.now()
+
+    def attach_stats(self, stats: Callable[[], Mapping[str, int]]) -> None:
+        """Give the app the function that gathers the system's counters."""
+        self._stats = stats
+
+    def start(self) -> None:
+        """Announce the start (and, loudly, a missing authentication)."""
+        self._started_at = self.ctx.clock.now()
+        self.emit(events.STARTED)
+        if self.unauthenticated:
+            self.emit(events.AUTHENTICATION_OFF)
+
+    def hk_values(self, sid: int) -> dict[str, Value]:
+        """Items of CORE_HK, each clipped to its field."""
+        values: dict[str, Value] = {name: min(value, _U32) for name, value in self._stats().items()}
+        values["uptime_s"] = int(self.ctx.clock.now() - self._started_at) & _U32
+        for name in ("apps_failed", "apps_disabled"):
+            values[name] = min(int(values.get(name, 0)), 0xFF)
+        for arg in CORE_HK.fields:
+            values.setdefault(arg.name, 0)
+        return values
+
+    @handles(Noop)
+    def noop(self, command: Noop) -> None:
+        """Answer with the NOOP event."""
+        self.emit(events.NOOP)
+
+    @handles(ResetCounters)
+    def reset(self, command: ResetCounters) -> None:
+        """Zero the counters."""
+        self.reset_counters()
+        self.emit(events.COUNTERS_RESET)

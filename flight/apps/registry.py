@@ -1,0 +1,12 @@
+"""The apps a mission config can name, by kind."""
+
+from flight.apps.core import CoreApp
+from flight.apps.sample import SampleApp
+from flight.core import App
+
+__all__ = ["REGISTRY"]
+
+REGISTRY: dict[str, type[App]] = {
+    "core": CoreApp,
+    "sample": SampleApp,
+}

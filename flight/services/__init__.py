@@ -1,0 +1,56 @@
+"""PUS-C services onboard: 1 verification, 3 housekeeping, 5 events, 8 functions, 17 test,
+20 parameters; the router that gives every telecommand its verification outcome.
+"""
+
+from flight.services.downlink import Downlink, Sink
+from flight.services.events import EVENT_ID_OCTETS, EventService
+from flight.services.function import FUNCTION_ID_OCTETS, FunctionService
+from flight.services.housekeeping import (
+    MAX_INTERVAL_MS,
+    MIN_INTERVAL_MS,
+    SID_OCTETS,
+    HousekeepingService,
+)
+from flight.services.parameters import PARAMETER_ID_OCTETS, ParameterService
+from flight.services.ping import TestService
+from flight.services.reader import AppDataReader
+from flight.services.router import Action, PusRouter, Request, Service
+from flight.services.verification import (
+    ACK_ACCEPTANCE,
+    ACK_COMPLETION,
+    ACK_PROGRESS,
+    ACK_START,
+    ERROR_CODE_OCTETS,
+    STEP_ID_OCTETS,
+    Verifier,
+    request_id,
+)
+
+__all__ = [
+    "ACK_ACCEPTANCE",
+    "ACK_COMPLETION",
+    "ACK_PROGRESS",
+    "ACK_START",
+    "ERROR_CODE_OCTETS",
+    "EVENT_ID_OCTETS",
+    "FUNCTION_ID_OCTETS",
+    "MAX_INTERVAL_MS",
+    "MIN_INTERVAL_MS",
+    "PARAMETER_ID_OCTETS",
+    "SID_OCTETS",
+    "STEP_ID_OCTETS",
+    "Action",
+    "AppDataReader",
+    "Downlink",
+    "EventService",
+    "FunctionService",
+    "HousekeepingService",
+    "ParameterService",
+    "PusRouter",
+    "Request",
+    "Service",
+    "Sink",
+    "TestService",
+    "Verifier",
+    "request_id",
+]
