@@ -3,6 +3,8 @@
 Check value: crc16(b"123456789") == 0x29B1.
 """
 
+from flight.ccsds.errors import FieldRangeError
+
 _POLY = 0x1021
 
 
@@ -20,7 +22,14 @@ _TABLE = _make_table()
 
 
 def crc16(data: bytes | bytearray | memoryview, crc: int = 0xFFFF) -> int:
-    """Return the CRC-16/CCITT-FALSE of `data`, continuing from `crc`."""
+    """Return the CRC-16/CCITT-FALSE of `data`, continuing from `crc`.
+
+    Raises:
+        FieldRangeError: `crc` is not a 16-bit value.
+    """
+    if crc < 0 or crc > 0xFFFF:
+        # outside 16 bits the table index runs off the end, or wraps round when negative
+        raise FieldRangeError("crc", 0, 0xFFFF, crc)
     table = _TABLE
     for byte in bytes(data):
         crc = ((crc << 8) & 0xFF00) ^ table[(crc >> 8) ^ byte]

@@ -65,6 +65,9 @@ def cuc_unpack(
         (coarse, fine, coarse_octets, fine_octets, time_code_id, length); time_code_id is 0
         when there is no P-field to carry it.
     """
+    if offset < 0:
+        # a negative offset would index from the end of `data`
+        raise FieldRangeError("offset", 0, len(data), offset)
     n = len(data) - offset
     pos = offset
     time_code_id = 0

@@ -47,6 +47,9 @@ def unpack_header(
         TruncatedError: fewer than 6 octets from `offset`.
         HeaderError: the version number is not 0.
     """
+    if offset < 0:
+        # a negative offset would index from the end of `data`
+        raise FieldRangeError("offset", 0, len(data), offset)
     available = len(data) - offset
     if available < HEADER_LEN:
         raise TruncatedError("primary_header", offset, HEADER_LEN, max(available, 0))
