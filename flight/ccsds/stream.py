@@ -83,7 +83,7 @@ class Packetizer:
     crc: bool = True
     seq_counts: dict[int, int] = field(default_factory=dict)
 
-    def packetize(self, payload: Buffer, *, apid: int) -> bytes:
+    def packetize(self, payload: Buffer, *, apid: int) -> bytearray:
         """Return the packet stream for `payload` and advance `apid`'s sequence count."""
         if not 0 <= apid <= 0x7FF:
             raise FieldRangeError("apid", 0, 0x7FF, apid)

@@ -123,7 +123,7 @@ def packetize(
     chunk: int,
     ptype: int = 0,
     crc: bool = True,
-) -> tuple[bytes, int]:
+) -> tuple[bytearray, int]:
     """Cut `payload` into packets of at most `chunk` data octets each.
 
     Each packet gets a primary header (no secondary header), segmentation flags (first,
@@ -131,7 +131,7 @@ def packetize(
     `seq_count` and wraps at 2**14, and with `crc` a CRC-16 trailer over the whole packet.
 
     Returns:
-        (stream bytes, the sequence count that follows the last packet).
+        (stream bytearray, the sequence count that follows the last packet).
     """
     _check("apid", apid, 0x7FF)
     _check("sequence_count", seq_count, 0x3FFF)
@@ -161,4 +161,4 @@ def packetize(
             out.append(value & 0xFF)
         seq_count = (seq_count + 1) & 0x3FFF
         pos += size
-    return bytes(out), seq_count
+    return out, seq_count

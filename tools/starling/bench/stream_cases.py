@@ -99,7 +99,7 @@ def baseline_packetize(payload: bytes, apid: int, chunk: int) -> bytes:
     return b"".join(parts)
 
 
-def _api_packetize(payload: bytes) -> bytes:
+def _api_packetize(payload: bytes) -> bytearray:
     return Packetizer(chunk=CHUNK).packetize(payload, apid=PACKETIZE_APID)
 
 

@@ -1,0 +1,31 @@
+"""The C codec backend: the functions of `flight.ccsds.pure`, run by csrc/ through cffi.
+
+Each function is one call into C and returns exactly what the pure twin returns, raising the
+same errors with the same fields; `flight.ccsds.selection` picks this backend when the
+extension `flight.ccsds._ccsds_c` is built. Batch results (`split`) are memoryviews over
+arrays C filled, not one Python object per packet.
+"""
+
+from flight.ccsds.cbackend.cobs import cobs_decode, cobs_encode
+from flight.ccsds.cbackend.cuc import cuc_pack, cuc_unpack
+from flight.ccsds.cbackend.packet import crc16, pack_header, packetize, split, unpack_header
+from flight.ccsds.cbackend.pus import pus_tc_pack, pus_tc_unpack, pus_tm_pack, pus_tm_unpack
+
+NAME = "c"
+
+__all__ = [
+    "NAME",
+    "cobs_decode",
+    "cobs_encode",
+    "crc16",
+    "cuc_pack",
+    "cuc_unpack",
+    "pack_header",
+    "packetize",
+    "pus_tc_pack",
+    "pus_tc_unpack",
+    "pus_tm_pack",
+    "pus_tm_unpack",
+    "split",
+    "unpack_header",
+]
