@@ -8,9 +8,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from tools.starling import bench, flight
+from tools.starling import bench, deploy, flight
 
-SUBCOMMANDS = (bench, flight)
+SUBCOMMANDS = (bench, flight, deploy)
 
 
 def build_parser() -> argparse.ArgumentParser:
