@@ -45,6 +45,15 @@ SPEC = {
             "address": 0x50,
         },
         {
+            # the reserved Device ID slave address answers for the FRAM above
+            "name": "fram-id",
+            "class": _MODELS + "fram.FramIdPort",
+            "kind": "i2c",
+            "bus": "i2c1",
+            "address": 0x7C,
+            "options": {"addresses": [0x50]},
+        },
+        {
             "name": "lsm6dsox",
             "class": _MODELS + "lsm6dsox.Lsm6dsoxModel",
             "kind": "i2c",
