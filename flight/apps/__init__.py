@@ -7,6 +7,21 @@ over a link) decides what code gets imported.
 from flight.apps.core import CoreApp
 from flight.apps.registry import REGISTRY
 from flight.apps.sample import SampleApp
-from flight.apps.system import PARAMETER_STORE, Flight, build_flight
+from flight.apps.system import (
+    PARAMETER_STORE,
+    SCHEDULE_STORE,
+    TIME_STORE,
+    Flight,
+    build_flight,
+)
 
-__all__ = ["PARAMETER_STORE", "REGISTRY", "CoreApp", "Flight", "SampleApp", "build_flight"]
+__all__ = [
+    "PARAMETER_STORE",
+    "REGISTRY",
+    "SCHEDULE_STORE",
+    "TIME_STORE",
+    "CoreApp",
+    "Flight",
+    "SampleApp",
+    "build_flight",
+]

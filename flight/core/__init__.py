@@ -43,9 +43,12 @@ from flight.core.executive import (
     Executive,
     RateGroup,
 )
+from flight.core.health import HardwareWatchdog, HealthMonitor
 from flight.core.mission import AppConfig, Mission, load_mission, shipped_missions
+from flight.core.notify import SystemdNotifier
 from flight.core.parameters import ParameterStore
 from flight.core.persistence import RECORD_VERSION, Store
+from flight.core.timekeeping import FINE_PER_SECOND, MissionTime
 from flight.core.workers import Workers, WorkResult
 
 __all__ = [
@@ -58,6 +61,7 @@ __all__ = [
     "COUNTER_FIELDS",
     "EVENT_MID",
     "EXECUTIVE_EVENTS",
+    "FINE_PER_SECOND",
     "RECORD_VERSION",
     "WORK_RESULT_MID",
     "App",
@@ -80,10 +84,13 @@ __all__ = [
     "FailureCode",
     "FlightError",
     "Handler",
+    "HardwareWatchdog",
+    "HealthMonitor",
     "Housekeeping",
     "LinkError",
     "Message",
     "Mission",
+    "MissionTime",
     "MonotonicClock",
     "Parameter",
     "ParameterStore",
@@ -94,6 +101,7 @@ __all__ = [
     "SimulatedClock",
     "SoftwareBus",
     "Store",
+    "SystemdNotifier",
     "Value",
     "WorkResult",
     "WorkerBusyError",

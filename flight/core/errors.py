@@ -46,6 +46,10 @@ class FailureCode(IntEnum):
     BUSY = 13  # no worker slot free for the requested job
     UNAUTHENTICATED = 14  # the mission requires authentication and the command carried none
     REFUSED = 15  # the application refused the command in its current state
+    SCHEDULE_FULL = 16  # service 11: the time-based schedule has no room for the activities
+    RELEASE_TIME_PASSED = 17  # service 11: a release time is not in the future
+    UNKNOWN_REQUEST = 18  # service 11: no scheduled activity has this request ID
+    DUPLICATE_REQUEST = 19  # service 11: an activity with this request ID is already scheduled
 
 
 class FlightError(Exception):

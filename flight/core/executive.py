@@ -18,8 +18,6 @@ import selectors
 import signal
 import socket
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from enum import Enum
 from types import FrameType
 from typing import Any
 
@@ -28,6 +26,7 @@ from flight.core.bus import EVENT_MID, SoftwareBus
 from flight.core.clock import Clock
 from flight.core.declarations import EventDef, EventRecord, Severity
 from flight.core.errors import CommandRejectedError, FailureCode
+from flight.core.slots import AppSlot, AppState, RateGroup
 from flight.core.workers import Workers
 
 __all__ = [
@@ -47,46 +46,6 @@ APP_FAILED = EventDef(20, "APP_FAILED", Severity.MEDIUM, "aux: APID (u16), failu
 APP_RESTARTED = EventDef(21, "APP_RESTARTED", Severity.INFO, "aux: APID (u16), restarts (u8)")
 APP_DISABLED = EventDef(22, "APP_DISABLED", Severity.HIGH, "aux: APID (u16), failures (u8)")
 EXECUTIVE_EVENTS = (APP_FAILED, APP_RESTARTED, APP_DISABLED)
-
-
-class AppState(Enum):
-    """Where an app is in its life."""
-
-    RUNNING = "running"
-    FAILED = "failed"  # waiting for its restart
-    DISABLED = "disabled"  # failed too often; stays down until the next boot
-
-
-@dataclass(eq=False)
-class AppSlot:
-    """The executive's record of one app."""
-
-    app: App
-    rate_hz: int
-    state: AppState = AppState.RUNNING
-    failures: int = 0
-    restarts: int = 0
-    restart_at: float = 0.0
-    last_failure: float = -math.inf
-
-
-@dataclass(eq=False)
-class RateGroup:
-    """Apps and tasks run every 1/`hz` seconds on a drift-free grid."""
-
-    hz: int
-    start: float = 0.0
-    slot_index: int = 0
-    deadline: float = 0.0  # start + slot_index / hz, recomputed from the grid, never summed
-    ticks: int = 0
-    overruns: int = 0
-    slots: list[AppSlot] = field(default_factory=list)
-    tasks: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
-
-    def move_to(self, slot_index: int) -> None:
-        """Set the next slot on the grid."""
-        self.slot_index = slot_index
-        self.deadline = self.start + slot_index / self.hz
 
 
 def _aux(apid: int, count: int) -> bytes:
@@ -148,6 +107,7 @@ class Executive:
         self._started = False
         self.io_errors = 0
         self.task_errors = 0
+        self.busy: AppSlot | None = None  # whose code the loop is running (health reports it)
 
     # -- assembly ------------------------------------------------------------------------
 
@@ -186,6 +146,7 @@ class Executive:
         # An empty group would only wake the loop for nothing.
         self._active = [g for g in self.groups.values() if g.slots or g.tasks]
         for slot in self.slots:
+            slot.checked_in = now
             self._guard(slot, slot.app.start, now)
         self._started = True
 
@@ -242,10 +203,14 @@ class Executive:
                 continue
             for slot in group.slots:
                 if slot.state is AppState.RUNNING:
+                    self.busy = slot
                     try:
                         slot.app.step()
                     except Exception as exc:
                         self._fail(slot, exc, now)
+                    else:
+                        slot.checked_in = now  # the heartbeat: its step came back
+            self.busy = None
             for name, task in group.tasks:
                 try:
                     task()
@@ -276,13 +241,17 @@ class Executive:
             CommandRejectedError: the handler refused (its own code) or crashed
                 (`EXECUTION_FAILED`).
         """
+        slot = self._by_app[id(app)]
+        outer, self.busy = self.busy, slot
         try:
             action()
         except CommandRejectedError:
             raise
         except Exception as exc:
-            self._fail(self._by_app[id(app)], exc, self.clock.now())
+            self._fail(slot, exc, self.clock.now())
             raise CommandRejectedError(FailureCode.EXECUTION_FAILED, repr(exc)) from exc
+        finally:
+            self.busy = outer
 
     def _guard(self, slot: AppSlot, fn: Callable[[], None], now: float) -> bool:
         try:

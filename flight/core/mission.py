@@ -15,6 +15,13 @@ checked when the file is loaded, so a bad config fails before anything starts:
     max_failures = 3
     backoff_s = 1.0
 
+    [health]
+    heartbeat_timeout_s = 2.0           # an app silent this long stops the watchdog kicks
+    watchdog_timeout_s = 15.0           # the hardware watchdog's timeout
+
+    [scheduling]
+    capacity = 64                       # time-tagged telecommands held at most (service 11)
+
     [[links]]
     url = "udp:127.0.0.1:10015"
 
@@ -75,6 +82,9 @@ class Mission:
     links: tuple[str, ...]
     apps: tuple[AppConfig, ...]
     description: str = ""
+    heartbeat_timeout_s: float = 2.0
+    watchdog_timeout_s: float = 15.0
+    schedule_capacity: int = 64
 
 
 def shipped_missions() -> tuple[str, ...]:
@@ -127,6 +137,24 @@ def _parse(data: dict[str, Any], source: str) -> Mission:
         raise ConfigError(str(exc), source=source) from exc
 
 
+def _health_and_scheduling(data: dict[str, Any], slowest_hz: int) -> tuple[float, float, int]:
+    """(heartbeat timeout, watchdog timeout, schedule capacity), checked."""
+    health = data.get("health", {})
+    heartbeat = float(health.get("heartbeat_timeout_s", 2.0))
+    if heartbeat < 2 / slowest_hz:  # the slowest app must get two chances to check in
+        raise ConfigError(f"below 2 / {slowest_hz} Hz", key="health.heartbeat_timeout_s")
+    watchdog = float(health.get("watchdog_timeout_s", 15.0))
+    if watchdog <= heartbeat:
+        raise ConfigError("must exceed heartbeat_timeout_s", key="health.watchdog_timeout_s")
+    capacity = data.get("scheduling", {}).get("capacity", 64)
+    if not isinstance(capacity, int) or isinstance(capacity, bool) or not 1 <= capacity <= 120:
+        raise ConfigError(
+            "must be an integer in 1..120 (a detail report fills one packet)",
+            key="scheduling.capacity",
+        )
+    return heartbeat, watchdog, capacity
+
+
 def _build(data: dict[str, Any], source: str) -> Mission:
     mission = data.get("mission", {})
     executive = data.get("executive", {})
@@ -163,6 +191,7 @@ def _build(data: dict[str, Any], source: str) -> Mission:
         apps.append(app)
     if not apps:
         raise ConfigError("a mission needs at least one app", key="apps")
+    heartbeat, watchdog, capacity = _health_and_scheduling(data, min(a.rate_hz for a in apps))
     return Mission(
         name=name,
         source=source,
@@ -177,4 +206,7 @@ def _build(data: dict[str, Any], source: str) -> Mission:
         links=tuple(links),
         apps=tuple(apps),
         description=str(mission.get("description", "")),
+        heartbeat_timeout_s=heartbeat,
+        watchdog_timeout_s=watchdog,
+        schedule_capacity=capacity,
     )

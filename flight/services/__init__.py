@@ -1,8 +1,9 @@
-"""PUS-C services onboard: 1 verification, 3 housekeeping, 5 events, 8 functions, 17 test,
-20 parameters; the router that gives every telecommand its verification outcome.
+"""PUS-C services onboard: 1 verification, 3 housekeeping, 5 events, 8 functions, 9 time,
+11 time-based scheduling, 17 test, 20 parameters; the router that gives every telecommand its
+verification outcome.
 """
 
-from flight.services.downlink import Downlink, Sink
+from flight.services.downlink import Downlink, Sink, TimeSource
 from flight.services.events import EVENT_ID_OCTETS, EventService
 from flight.services.function import FUNCTION_ID_OCTETS, FunctionService
 from flight.services.housekeeping import (
@@ -12,9 +13,22 @@ from flight.services.housekeeping import (
     HousekeepingService,
 )
 from flight.services.parameters import PARAMETER_ID_OCTETS, ParameterService
-from flight.services.ping import TestService
+from flight.services.ping import MAX_BURST, TestService
 from flight.services.reader import AppDataReader
 from flight.services.router import Action, PusRouter, Request, Service
+from flight.services.schedule_store import Activity, decode_schedule, encode_schedule
+from flight.services.scheduling import (
+    DEFAULT_CAPACITY,
+    MAX_ACTIVITY_OCTETS,
+    REQUEST_ID_OCTETS,
+    TimeBasedSchedule,
+)
+from flight.services.time_management import (
+    CUC_OCTETS,
+    MAX_RATE_EXPONENT,
+    RATE_OFF,
+    TimeService,
+)
 from flight.services.verification import (
     ACK_ACCEPTANCE,
     ACK_COMPLETION,
@@ -31,15 +45,23 @@ __all__ = [
     "ACK_COMPLETION",
     "ACK_PROGRESS",
     "ACK_START",
+    "CUC_OCTETS",
+    "DEFAULT_CAPACITY",
     "ERROR_CODE_OCTETS",
     "EVENT_ID_OCTETS",
     "FUNCTION_ID_OCTETS",
+    "MAX_ACTIVITY_OCTETS",
+    "MAX_BURST",
     "MAX_INTERVAL_MS",
+    "MAX_RATE_EXPONENT",
     "MIN_INTERVAL_MS",
     "PARAMETER_ID_OCTETS",
+    "RATE_OFF",
+    "REQUEST_ID_OCTETS",
     "SID_OCTETS",
     "STEP_ID_OCTETS",
     "Action",
+    "Activity",
     "AppDataReader",
     "Downlink",
     "EventService",
@@ -51,6 +73,11 @@ __all__ = [
     "Service",
     "Sink",
     "TestService",
+    "TimeBasedSchedule",
+    "TimeService",
+    "TimeSource",
     "Verifier",
+    "decode_schedule",
+    "encode_schedule",
     "request_id",
 ]

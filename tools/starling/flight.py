@@ -5,6 +5,8 @@
 The default mission is `demo`. Each opened link is announced on stdout as
 ``starling flight: listening on udp:HOST:PORT`` (handy with ``--link udp:127.0.0.1:0``).
 SIGTERM or SIGINT stops the flight cleanly with exit status 0; a bad mission or link gives 2.
+Under systemd (``Type=notify``, ``WatchdogSec=``) it sends ``READY=1``, ``STATUS=`` and
+``WATCHDOG=1`` while every app checks in (`flight.core.health`).
 """
 
 import argparse
@@ -14,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from flight.apps import build_flight
-from flight.core import ConfigError, LinkError, load_mission
+from flight.core import ConfigError, LinkError, SystemdNotifier, load_mission
 
 __all__ = ["main", "register", "run"]
 
@@ -65,7 +67,12 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         mission = load_mission(args.mission)
-        flight = build_flight(mission, data_dir=args.data_dir, links=args.links)
+        flight = build_flight(
+            mission,
+            data_dir=args.data_dir,
+            links=args.links,
+            notifier=SystemdNotifier.from_environ(),
+        )
     except (ConfigError, LinkError) as exc:
         print(f"starling flight: {exc}", file=sys.stderr)
         return 2
@@ -73,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         flight.executive.install_signal_handlers()
         for link in flight.links:
             print(f"starling flight: listening on {link.url}", flush=True)
-        flight.run()
+        flight.fly()
     finally:
         flight.close()
     log.info("mission %s stopped cleanly", mission.name)

@@ -5,8 +5,10 @@ reading rises above the `threshold` parameter. Copy the package, rename, and rep
 simulated reading with your HAL device.
 """
 
+import time
+
 from flight.apps.sample import events
-from flight.apps.sample.messages import SAMPLE_HK, Noop, ResetCounters, SetGain
+from flight.apps.sample.messages import SAMPLE_HK, Hang, Noop, ResetCounters, SetGain
 from flight.apps.sample.params import THRESHOLD
 from flight.core import App, AppContext, Value, handles
 
@@ -16,9 +18,12 @@ _LEVEL_RANGE = 1000
 
 
 class SampleApp(App):
-    """Template app with a NOOP, a counter reset, one range-checked command and a parameter."""
+    """Template app with a NOOP, a counter reset, one range-checked command and a parameter.
 
-    COMMANDS = (Noop, ResetCounters, SetGain)
+    It also carries `Hang`, a test-only command (leave it out of the copy).
+    """
+
+    COMMANDS = (Noop, ResetCounters, SetGain, Hang)
     TELEMETRY = (SAMPLE_HK,)
     EVENTS = (events.NOOP, events.COUNTERS_RESET, events.GAIN_SET, events.LEVEL_HIGH)
     PARAMETERS = (THRESHOLD,)
@@ -69,3 +74,8 @@ class SampleApp(App):
         """Take the new gain; the dispatcher has already checked 1..16."""
         self.gain = command.gain
         self.emit(events.GAIN_SET, bytes((command.gain,)))
+
+    @handles(Hang)
+    def hang(self, command: Hang) -> None:
+        """TEST ONLY: block like a hung driver call, so the watchdog chain can be tested."""
+        time.sleep(command.seconds)

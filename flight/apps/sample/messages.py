@@ -6,7 +6,7 @@ import construct
 
 from flight.core import Arg, Command, housekeeping
 
-__all__ = ["SAMPLE_HK", "Noop", "ResetCounters", "SetGain"]
+__all__ = ["SAMPLE_HK", "Hang", "Noop", "ResetCounters", "SetGain"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,21 @@ class SetGain(Command):
     CODE = 2
     ARGS = (Arg("gain", construct.Int8ub, 1, 16, "", "sensor gain, 1..16"),)
     gain: int
+
+
+@dataclass(frozen=True)
+class Hang(Command):
+    """TEST ONLY: block the flight loop in this handler for `seconds`.
+
+    Exists for exactly one purpose: proving that a hung app stops the watchdog keep-alives
+    (tests/flight/apps/test_watchdog.py). The loop, every app and every link stall while it
+    runs, as they would behind any handler that blocks; systemd or the hardware watchdog
+    then resets the board if `seconds` outlasts their timeouts. Never send it in flight.
+    """
+
+    CODE = 0x7F
+    ARGS = (Arg("seconds", construct.Int8ub, 1, 30, "s", "how long the handler blocks"),)
+    seconds: int
 
 
 SAMPLE_HK = housekeeping(

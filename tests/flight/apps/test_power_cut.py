@@ -40,7 +40,9 @@ def test_kill_9_during_parameter_sets_leaves_old_or_new(tmp_path: Path, launch) 
     value = 900
     for iteration in range(ITERATIONS):
         flight = launch(
-            data_dir, "--mission", "open-bench", "--link", "udp:127.0.0.1:0", "--log-level", "ERROR"
+            data_dir,
+            *("--mission", "open-bench", "--link", "udp:127.0.0.1:0", "--log-level", "ERROR"),
+            direct=True,  # the same command without the other subcommands' imports
         )
         # Boot took the newest valid copy: the flight reports what the store holds.
         flight.tc(SAMPLE, 20, 1, struct.pack(">BH", 1, 1))

@@ -1,15 +1,16 @@
 """`starling bench`: measure Starling against its peers and its targets.
 
-Each benchmark is a module exposing `register(subparsers)`; `codec` times the CCSDS/PUS codec.
+Each benchmark is a module exposing `register(subparsers)`; `codec` times the CCSDS/PUS codec,
+`flight` measures a running flight process over UDP loopback.
 """
 
 import argparse
 
-from tools.starling.bench import codec
+from tools.starling.bench import codec, flight
 
 __all__ = ["register"]
 
-BENCHMARKS = (codec,)
+BENCHMARKS = (codec, flight)
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
