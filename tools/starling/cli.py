@@ -14,6 +14,8 @@ from collections.abc import Sequence
 SUBCOMMANDS = {
     "flight": "tools.starling.flight",
     "bench": "tools.starling.bench",
+    "ground": "tools.starling.ground",
+    "dict": "tools.starling.dict",
     "deploy": "tools.starling.deploy",
 }
 

@@ -1,0 +1,126 @@
+"""The ground side of a link, with a seam for the security layer on the telecommand path.
+
+Telecommand packets pass through a `TcEncoder` just before they leave: `PlainTcEncoder` sends
+them as they are (the `open-bench` mission). The SDLS authentication layer plugs in here as
+another encoder, wrapping each packet in its security header and trailer, without the client,
+the command encoding or the CLI changing. Telemetry arrives one space packet per datagram.
+"""
+
+import socket
+import time
+from typing import Protocol
+
+from flight.links import parse_link_url
+from hil.ground.errors import GroundLinkError
+
+__all__ = ["GroundLink", "PlainTcEncoder", "TcEncoder", "UdpGroundLink", "open_ground_link"]
+
+_MAX_DATAGRAM = 65542 + 1
+
+
+class TcEncoder(Protocol):
+    """Turns a telecommand packet into the bytes the link carries (e.g. an authenticated frame)."""
+
+    def encode(self, packet: bytes) -> bytes:
+        """The bytes to send for `packet`."""
+        ...
+
+
+class PlainTcEncoder:
+    """No security layer: the packet goes out unchanged (unauthenticated missions only)."""
+
+    def encode(self, packet: bytes) -> bytes:
+        """Return `packet` unchanged."""
+        return packet
+
+
+class GroundLink(Protocol):
+    """What the client needs from a link."""
+
+    url: str
+
+    def send(self, packet: bytes) -> None:
+        """Send one telecommand packet (through the link's `TcEncoder`)."""
+        ...
+
+    def receive(self, deadline: float) -> bytes | None:
+        """One telemetry packet, or None once `time.monotonic()` reaches `deadline`."""
+        ...
+
+    def close(self) -> None:
+        """Release the link."""
+        ...
+
+
+class UdpGroundLink:
+    """Telecommands to the flight's UDP port; telemetry comes back to the same socket.
+
+    Args:
+        host: the flight's address.
+        port: the flight's port.
+        encoder: the telecommand encoder (security layer seam).
+
+    Raises:
+        GroundLinkError: the socket cannot be created.
+    """
+
+    def __init__(self, host: str, port: int, encoder: TcEncoder | None = None) -> None:
+        self.url = f"udp:{host}:{port}"
+        self._address = (host, port)
+        self._encoder = encoder or PlainTcEncoder()
+        try:
+            # Unbound: the first send picks the port the flight then answers to.
+            self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        except OSError as exc:
+            raise GroundLinkError(f"cannot open {self.url}: {exc}") from exc
+        self.sent = 0
+        self.received = 0
+
+    def send(self, packet: bytes) -> None:
+        """Encode and send one telecommand.
+
+        Raises:
+            GroundLinkError: the datagram cannot be sent.
+        """
+        try:
+            self._sock.sendto(self._encoder.encode(packet), self._address)
+        except OSError as exc:
+            raise GroundLinkError(f"cannot send to {self.url}: {exc}") from exc
+        self.sent += 1
+
+    def receive(self, deadline: float) -> bytes | None:
+        """Wait for one datagram until `deadline` (monotonic seconds)."""
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            self._sock.settimeout(left)
+            try:
+                data, _ = self._sock.recvfrom(_MAX_DATAGRAM)
+            except TimeoutError:
+                return None
+            except ConnectionRefusedError:
+                continue  # ICMP port unreachable from an earlier send: the flight is not up yet
+            except OSError as exc:
+                raise GroundLinkError(f"cannot receive from {self.url}: {exc}") from exc
+            self.received += 1
+            return data
+
+    def close(self) -> None:
+        """Close the socket."""
+        self._sock.close()
+
+
+def open_ground_link(url: str, encoder: TcEncoder | None = None) -> UdpGroundLink:
+    """Open the ground end of `url` (``udp:HOST:PORT``).
+
+    Raises:
+        GroundLinkError: malformed, or a scheme the ground does not speak yet.
+    """
+    try:
+        scheme, host, port = parse_link_url(url)
+    except Exception as exc:  # the flight's LinkError, kept as the cause
+        raise GroundLinkError(str(exc)) from exc
+    if scheme != "udp":
+        raise GroundLinkError(f"the ground speaks udp:HOST:PORT only so far, not {url!r}")
+    return UdpGroundLink(host, port, encoder)
