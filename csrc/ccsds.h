@@ -34,7 +34,8 @@ typedef enum {
     CCSDS_ERR_CHECKSUM = 4,  /* ChecksumError(offset, computed=expected, stored=actual) */
     CCSDS_ERR_FRAMING = 5,   /* FramingError(reason=text, offset) */
     CCSDS_ERR_RANGE = 6,     /* FieldRangeError(field, low, high, actual) */
-    CCSDS_ERR_CAPACITY = 7   /* the caller's output buffer is too small: a caller bug */
+    CCSDS_ERR_CAPACITY = 7,  /* the caller's output buffer is too small: a caller bug */
+    CCSDS_ERR_CODING = 8     /* CodingError(field, offset, reason=text); frames.h */
 } ccsds_status;
 
 /* What went wrong, with the same fields as the Python exception. Strings are static. */

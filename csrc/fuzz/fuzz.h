@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "ccsds.h"
+#include "frames.h"
 
 #define FUZZ_CHECK(cond)                                                                      \
     do {                                                                                      \
@@ -20,10 +21,12 @@
         }                                                                                     \
     } while (0)
 
-/* A failing call must name a field and fail with a known status. */
+/* A failing call must name a field and fail with a known status (never CAPACITY: the
+ * harnesses size every output as the header says). */
 #define FUZZ_CHECK_ERROR(status, err)                                                         \
     do {                                                                                      \
-        FUZZ_CHECK((status) >= CCSDS_ERR_TRUNCATED && (status) <= CCSDS_ERR_RANGE);           \
+        FUZZ_CHECK(((status) >= CCSDS_ERR_TRUNCATED && (status) <= CCSDS_ERR_RANGE) ||        \
+                   (status) == CCSDS_ERR_CODING);                                             \
         FUZZ_CHECK((err).field != NULL);                                                      \
     } while (0)
 

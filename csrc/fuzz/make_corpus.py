@@ -54,6 +54,56 @@ def seeds() -> dict[str, list[bytes]]:
             b"\x08\x00\x00\x00\x10\x01" + b"y",
         ],
         "fuzz_crc": [b"\xff\xff\x00123456789", b"\xff\xff\x05" + stream, b"\x00\x00\x01" + cmd],
+        **frame_seeds(ping, cmd, tm),
+    }
+
+
+def frame_seeds(ping: bytes, cmd: bytes, tm: bytes) -> dict[str, list[bytes]]:
+    """Return the seed inputs of the transfer-frame harnesses."""
+    tc = pure.tc_frame_pack(0, 0, 123, 1, 0, -1, bytes(range(1, 11)), True)
+    seg = pure.tc_frame_pack(0, 0, 0x7B, 0, 0x1F, 0xC0, cmd, True)
+    unlock = pure.tc_frame_pack(1, 1, 0x3FF, 63, 255, -1, b"\x00", True)
+    set_vr = pure.tc_frame_pack(1, 1, 5, 2, 0, -1, b"\x82\x00\x2a", False)
+    clcw = pure.clcw_pack(1, 1, 2, 0, 1, 1, 0, 1, 3, 0xA5)
+    packets = ping + cmd + tm + ping
+    ocf = int.from_bytes(clcw, "big")
+    frames = pure.tm_mux(packets, 0, 42, 3, 0, 0, 64, ocf, True, True)[0]
+    idle = pure.tm_mux(b"", 0, 42, 7, 9, 9, 32, -1, False, True)[0]
+    asm = pure.tmframe.ASM
+    wire = b"\x55\x1a\xcf" + asm + frames[:64] + b"\x00" + asm + frames[64:128] + asm[:2]
+    return {
+        "fuzz_tc_frame": [
+            b"\x00" + tc[:-2],
+            b"\x01" + tc,
+            b"\x03" + seg,
+            b"\x01" + unlock,
+            b"\x00" + set_vr,
+            b"\x01" + tc[:-1],
+        ],
+        "fuzz_clcw": [b"\x00" + clcw, b"\x02\xff\xff" + clcw + b"\x00", b"\x00\x80" + clcw[1:]],
+        "fuzz_cltu": [
+            b"\x01" + pure.cltu_encode(tc),
+            b"\x03\x55\xaa" + pure.cltu_encode(seg, True),
+            b"\x05" + bytes.fromhex("eb900102030405060700c5c5c5c5c5c5c579"),
+            b"\x00" + pure.cltu_encode(unlock)[:-3],
+        ],
+        "fuzz_tm_frame": [b"\x01" + frames[:64], b"\x00" + idle, b"\x01" + frames[64:127]],
+        "fuzz_tm_sync": [
+            b"\x01\x00\x40" + wire,
+            b"\x00\x00\x20" + asm + idle + asm + idle,
+            b"\x00\x08\x01" + asm * 3,
+        ],
+        "fuzz_tm_mux": [
+            b"\x07\x00\x40\x00\x03\x00\x00" + packets,
+            b"\x02\x00\x14\x02\x01\xfe\xff" + ping[-2:] + tm,
+            b"\x03\x00\x20\x00\x07\x00\x00",
+            b"\x01\x08\x00\x00\x00\x00\x00" + cmd * 3,
+        ],
+        "fuzz_tm_demux": [
+            b"\x01\x00\x40\x03\x00\x00" + frames,
+            b"\x01\x00\x40\x03\x05\x03" + ping[:3] + frames[64:],
+            b"\x00\x00\x20\x07\xff\x00" + idle,
+        ],
     }
 
 

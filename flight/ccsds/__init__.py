@@ -9,6 +9,7 @@ from flight.ccsds.cuc import EPOCH_AGENCY, EPOCH_CCSDS, CucTime
 from flight.ccsds.errors import (
     ChecksumError,
     CodecError,
+    CodingError,
     FieldRangeError,
     FramingError,
     HeaderError,
@@ -27,6 +28,7 @@ __all__ = [
     "MAX_PACKET_LENGTH",
     "ChecksumError",
     "CodecError",
+    "CodingError",
     "CucTime",
     "FieldRangeError",
     "FramingError",

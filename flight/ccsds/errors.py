@@ -4,8 +4,10 @@
     ├── TruncatedError         the buffer ends before a field does (`needed`, `available`)
     ├── HeaderError            a header field holds a value the standard forbids
     ├── LengthError            a length field disagrees with the bytes present or allowed
-    ├── ChecksumError          the packet error control (CRC-16) does not match
+    ├── ChecksumError          a CRC-16 (packet error control, frame error control) does not match
     ├── FramingError           a COBS frame is malformed
+    ├── CodingError            channel coding failed: no CLTU start sequence, or a BCH code
+    │                          block with more errors than the code corrects
     └── FieldRangeError        a value handed to `pack` does not fit its field
 
 Every error names the offending field and the byte offset where it sits, so a ground
@@ -16,6 +18,7 @@ subset of Python that MicroPython runs: the pure codec twin raises these errors 
 __all__ = [
     "ChecksumError",
     "CodecError",
+    "CodingError",
     "FieldRangeError",
     "FramingError",
     "HeaderError",
@@ -95,13 +98,20 @@ class LengthError(CodecError):
 
 
 class ChecksumError(CodecError):
-    """The CRC-16/CCITT-FALSE packet error control does not match the packet."""
+    """A CRC-16/CCITT-FALSE (packet or frame error control) does not match its data.
 
-    def __init__(self, offset: int, expected: int, actual: int) -> None:
+    `field` is ``"packet_error_control"`` for a packet, ``"frame_error_control"`` for a
+    transfer frame's FECF.
+    """
+
+    def __init__(
+        self, offset: int, expected: int, actual: int, field: str = "packet_error_control"
+    ) -> None:
+        words = " ".join(field.split("_"))
+        holder = "packet" if field == "packet_error_control" else "frame"
         super().__init__(
-            f"packet error control at offset {offset}: "
-            f"computed 0x{expected:04X}, packet holds 0x{actual:04X}",
-            "packet_error_control",
+            f"{words} at offset {offset}: computed 0x{expected:04X}, {holder} holds 0x{actual:04X}",
+            field,
             offset,
             expected,
             actual,
@@ -113,6 +123,16 @@ class FramingError(CodecError):
 
     def __init__(self, reason: str, offset: int) -> None:
         super().__init__(f"COBS frame {reason} at offset {offset}", "cobs", offset)
+
+
+class CodingError(CodecError):
+    """Channel coding failed (CCSDS 231.0-B): no CLTU start sequence, or a code block that
+    the BCH(63,56) code cannot correct (two or more bit errors, or any error when correction
+    is off)."""
+
+    def __init__(self, field: str, offset: int, reason: str) -> None:
+        super().__init__(f"{field} at offset {offset}: {reason}", field, offset, reason)
+        self.reason = reason
 
 
 class FieldRangeError(CodecError):

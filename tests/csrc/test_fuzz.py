@@ -74,6 +74,51 @@ def _crc(d: bytes) -> Calls:
     return [("crc16", (d[3:], _u16(d)))] if len(d) >= 3 else None
 
 
+def _tc_frame(d: bytes) -> Calls:
+    return [("tc_frame_unpack", (d[1:], bool(d[0] & 1), bool(d[0] & 2)))] if d else None
+
+
+def _clcw(d: bytes) -> Calls:
+    return [("clcw_unpack", (d[1:], d[0] % 8))] if d else None
+
+
+def _cltu(d: bytes) -> Calls:
+    if not d:
+        return None
+    return [
+        ("cltu_decode", (d[1:], bool(d[0] & 1), bool(d[0] & 2))),
+        ("cltu_encode", (d[1:], bool(d[0] & 4))),
+        ("tm_randomize" if d[0] & 8 else "tc_randomize", (d[1:],)),
+    ]
+
+
+def _tm_frame(d: bytes) -> Calls:
+    return [("tm_frame_unpack", (d[1:], bool(d[0] & 1)))] if d else None
+
+
+def _tm_sync(d: bytes) -> Calls:
+    return [("tm_sync", (d[3:], _u16(d[1:]) or 7, bool(d[0] & 1)))] if len(d) >= 3 else None
+
+
+def _tm_mux(d: bytes) -> Calls:
+    if len(d) < 7:
+        return None
+    ocf = 0x01020304 if d[0] & 4 else -1
+    args = (d[7:], d[3], 42, d[4], d[5], d[6], _u16(d[1:]) % 2100, ocf, bool(d[0] & 1))
+    return [("tm_mux", (*args, bool(d[0] & 2)))]
+
+
+def _tm_demux(d: bytes) -> Calls:
+    if len(d) < 6 or len(d) - 6 < d[5]:
+        return None
+    frame_length = _u16(d[1:]) % 2100
+    frames = d[6 + d[5] :]
+    if frame_length:
+        frames = frames[: len(frames) - len(frames) % frame_length]
+    expected = -1 if d[4] == 255 else d[4]
+    return [("tm_demux", (frames, frame_length, bool(d[0] & 1), d[3], expected, d[6 : 6 + d[5]]))]
+
+
 READERS: dict[str, Callable[[bytes], Calls]] = {
     "fuzz_header": _header,
     "fuzz_split": _split,
@@ -83,6 +128,13 @@ READERS: dict[str, Callable[[bytes], Calls]] = {
     "fuzz_cobs": _cobs,
     "fuzz_packetize": _packetize,
     "fuzz_crc": _crc,
+    "fuzz_tc_frame": _tc_frame,
+    "fuzz_clcw": _clcw,
+    "fuzz_cltu": _cltu,
+    "fuzz_tm_frame": _tm_frame,
+    "fuzz_tm_sync": _tm_sync,
+    "fuzz_tm_mux": _tm_mux,
+    "fuzz_tm_demux": _tm_demux,
 }
 
 

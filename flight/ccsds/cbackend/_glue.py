@@ -20,6 +20,7 @@ from flight.ccsds._ccsds_c import ffi, lib  # type: ignore[import-not-found]
 from flight.ccsds.errors import (
     ChecksumError,
     CodecError,
+    CodingError,
     FieldRangeError,
     FramingError,
     HeaderError,
@@ -96,11 +97,13 @@ def error(status: int, err: Any) -> CodecError:  # noqa: PLR0911 - one return pe
     if status == lib.CCSDS_ERR_LENGTH:
         return LengthError(field, err.offset, expected, err.actual)
     if status == lib.CCSDS_ERR_CHECKSUM:
-        return ChecksumError(err.offset, err.expected, err.actual)
+        return ChecksumError(err.offset, err.expected, err.actual, field)
     if status == lib.CCSDS_ERR_FRAMING:
         return FramingError(text or "", err.offset)
     if status == lib.CCSDS_ERR_RANGE:
         return FieldRangeError(field, err.low, err.high, err.actual)
+    if status == lib.CCSDS_ERR_CODING:
+        return CodingError(field, err.offset, text or "")
     # an output buffer the binding sized too small: a bug here, never the caller's input
     return CodecError(f"C codec status {status} for {field}", field)
 

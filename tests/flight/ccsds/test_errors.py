@@ -8,6 +8,7 @@ import flight.ccsds
 from flight.ccsds import (
     ChecksumError,
     CodecError,
+    CodingError,
     CucTime,
     FieldRangeError,
     FramingError,
@@ -28,6 +29,7 @@ SUBCLASSES = (
     LengthError,
     ChecksumError,
     FramingError,
+    CodingError,
     FieldRangeError,
 )
 PING = PusTc(apid=100, service=17, subtype=1).pack()

@@ -22,6 +22,7 @@ CONTRACT = {
 # codec's brief, and the header enums and constants the values above take.
 SUPPORTING = {
     "ChecksumError",
+    "CodingError",
     "FieldRangeError",
     "FramingError",
     "HeaderError",
@@ -50,6 +51,22 @@ LOW_LEVEL = {
     "pus_tm_unpack",
     "split",
     "unpack_header",
+}
+# transfer frames, CLTUs and the CLCW (flight.ccsds.frames builds its values on these)
+LOW_LEVEL |= {
+    "clcw_pack",
+    "clcw_unpack",
+    "cltu_decode",
+    "cltu_encode",
+    "tc_frame_pack",
+    "tc_frame_unpack",
+    "tc_randomize",
+    "tm_demux",
+    "tm_frame_pack",
+    "tm_frame_unpack",
+    "tm_mux",
+    "tm_randomize",
+    "tm_sync",
 }
 
 
