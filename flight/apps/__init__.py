@@ -5,10 +5,13 @@ over a link) decides what code gets imported.
 """
 
 from flight.apps.core import CoreApp
+from flight.apps.health import HealthApp
+from flight.apps.payload import PayloadApp
 from flight.apps.registry import REGISTRY
 from flight.apps.sample import SampleApp
 from flight.apps.system import (
     PARAMETER_STORE,
+    REPLAY_STORE,
     SCHEDULE_STORE,
     TIME_STORE,
     Flight,
@@ -18,10 +21,13 @@ from flight.apps.system import (
 __all__ = [
     "PARAMETER_STORE",
     "REGISTRY",
+    "REPLAY_STORE",
     "SCHEDULE_STORE",
     "TIME_STORE",
     "CoreApp",
     "Flight",
+    "HealthApp",
+    "PayloadApp",
     "SampleApp",
     "build_flight",
 ]

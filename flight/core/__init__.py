@@ -44,7 +44,13 @@ from flight.core.executive import (
     RateGroup,
 )
 from flight.core.health import HardwareWatchdog, HealthMonitor
-from flight.core.mission import AppConfig, Mission, load_mission, shipped_missions
+from flight.core.mission import (
+    AppConfig,
+    Mission,
+    SecuritySettings,
+    load_mission,
+    shipped_missions,
+)
 from flight.core.notify import SystemdNotifier
 from flight.core.parameters import ParameterStore
 from flight.core.persistence import RECORD_VERSION, Store
@@ -97,6 +103,7 @@ __all__ = [
     "PersistenceError",
     "Pipe",
     "RateGroup",
+    "SecuritySettings",
     "Severity",
     "SimulatedClock",
     "SoftwareBus",

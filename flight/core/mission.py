@@ -22,6 +22,12 @@ checked when the file is loaded, so a bad config fails before anything starts:
     [scheduling]
     capacity = 64                       # time-tagged telecommands held at most (service 11)
 
+    [security]                          # read when authentication = true
+    key_dir = "keys"                    # <SPI>.key files (hex, mode 0600); under data_dir
+    window = 64                         # anti-replay window, in sequence numbers (1..64)
+    spi = 1                             # the key ID the ground signs with by default
+    dev_key = false                     # sim boards only: make a development key if none
+
     [[links]]
     url = "udp:127.0.0.1:10015"
 
@@ -41,10 +47,11 @@ from typing import Any
 
 from flight.core.errors import ConfigError
 
-__all__ = ["AppConfig", "Mission", "load_mission", "shipped_missions"]
+__all__ = ["AppConfig", "Mission", "SecuritySettings", "load_mission", "shipped_missions"]
 
 _NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 _MAX_APID = 0x7FE  # 0x7FF is the idle APID
+_SECURED_APID = 0x7FD  # flight.links.security.SECURED_APID: the secured-packet envelope
 _LINK = re.compile(r"^(udp|tcp):[^:]+:\d{1,5}$|^serial:[^@]+(@\d+)?$")
 
 
@@ -63,6 +70,29 @@ class AppConfig:
     kind: str
     apid: int
     rate_hz: int
+
+
+@dataclass(frozen=True)
+class SecuritySettings:
+    """How a mission authenticates telecommands (its ``[security]`` table).
+
+    Attributes:
+        key_dir: the directory of key files named ``<SPI>.key``; a relative path is taken
+            under the data directory.
+        window: the anti-replay window, in sequence numbers.
+        spi: the key ID the ground signs with unless told otherwise.
+        dev_key: generate a development key on first run when the key directory has none
+            (allowed on the simulated board only; a real unit is provisioned with keys).
+    """
+
+    key_dir: str = "keys"
+    window: int = 64
+    spi: int = 1
+    dev_key: bool = False
+
+    def key_path(self, data_dir: Path) -> Path:
+        """The key directory for a flight whose data directory is `data_dir`."""
+        return data_dir / Path(self.key_dir).expanduser()
 
 
 @dataclass(frozen=True)
@@ -85,6 +115,7 @@ class Mission:
     heartbeat_timeout_s: float = 2.0
     watchdog_timeout_s: float = 15.0
     schedule_capacity: int = 64
+    security: SecuritySettings = SecuritySettings()
 
 
 def shipped_missions() -> tuple[str, ...]:
@@ -183,6 +214,8 @@ def _build(data: dict[str, Any], source: str) -> Mission:
             raise ConfigError(f"bad app name {app.name!r}", key=f"{where}.name")
         if not 0 <= app.apid <= _MAX_APID:
             raise ConfigError(f"APID {app.apid} outside 0..{_MAX_APID}", key=f"{where}.apid")
+        if app.apid == _SECURED_APID:
+            raise ConfigError(f"APID {app.apid} is reserved for secured packets", key=where)
         if app.rate_hz not in rates:
             raise ConfigError(f"no {app.rate_hz} Hz rate group", key=f"{where}.rate_hz")
         for other in apps:
@@ -192,10 +225,11 @@ def _build(data: dict[str, Any], source: str) -> Mission:
     if not apps:
         raise ConfigError("a mission needs at least one app", key="apps")
     heartbeat, watchdog, capacity = _health_and_scheduling(data, min(a.rate_hz for a in apps))
+    board = _get(mission, "board", str, "mission")
     return Mission(
         name=name,
         source=source,
-        board=_get(mission, "board", str, "mission"),
+        board=board,
         data_dir=Path(_get(mission, "data_dir", str, "mission")).expanduser(),
         authentication=_get(mission, "authentication", bool, "mission"),
         rates_hz=rates,
@@ -209,4 +243,35 @@ def _build(data: dict[str, Any], source: str) -> Mission:
         heartbeat_timeout_s=heartbeat,
         watchdog_timeout_s=watchdog,
         schedule_capacity=capacity,
+        security=_security(data.get("security", {}), board),
     )
+
+
+def _security(table: dict[str, Any], board: str) -> SecuritySettings:
+    """The ``[security]`` table, checked."""
+    known = {"key_dir", "window", "spi", "dev_key"}
+    for key in table:
+        if key not in known:
+            raise ConfigError(
+                f"unknown key (known: {', '.join(sorted(known))})", key=f"security.{key}"
+            )
+    settings = SecuritySettings(
+        key_dir=table.get("key_dir", "keys"),
+        window=table.get("window", 64),
+        spi=table.get("spi", 1),
+        dev_key=table.get("dev_key", False),
+    )
+    if not isinstance(settings.key_dir, str) or not settings.key_dir:
+        raise ConfigError("must be a non-empty path", key="security.key_dir")
+    for name, low, high in (("window", 1, 64), ("spi", 1, 0xFFFE)):
+        value = getattr(settings, name)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise ConfigError(f"must be an integer in {low}..{high}", key=f"security.{name}")
+    if not isinstance(settings.dev_key, bool):
+        raise ConfigError("must be true or false", key="security.dev_key")
+    if settings.dev_key and board != "sim":
+        raise ConfigError(
+            "development keys are for the simulated board; provision real keys",
+            key="security.dev_key",
+        )
+    return settings

@@ -1,42 +1,154 @@
-"""Links between the flight software and the ground; chosen by URL (`udp:HOST:PORT`).
+"""Links between the flight software and the ground, chosen by URL; and their security layer.
 
-Only UDP exists so far; `tcp:` and `serial:` URLs are recognised and refused with a
-`LinkError` until their links land.
+``udp:HOST:PORT`` (one packet per datagram), ``tcp:HOST:PORT`` (a stream of packets; the board
+listens, the ground connects) and ``serial:DEVICE[@BAUD]`` (COBS frames through pyserial).
+`open_link` builds the board's end, `open_link(..., ground=True)` the ground's. Telecommands
+are authenticated between the link and the router (`CommandGuard`), and signed on the ground
+(`Signer`), per SDLS (CCSDS 355.0-B) authentication.
 """
 
-from collections.abc import Callable
-
 from flight.core.errors import LinkError
+from flight.links.base import (
+    HEADER_LENGTH,
+    Deliver,
+    Link,
+    LinkCounters,
+    OutputQueue,
+    PollSet,
+    is_one_packet,
+    pump,
+)
+from flight.links.events import LINK_EVENTS, REJECTION_EVENTS
+from flight.links.security import (
+    MAC_LENGTH,
+    MAX_SEQUENCE,
+    MAX_WINDOW,
+    SECURED_APID,
+    SECURITY_HEADER_LENGTH,
+    SECURITY_OVERHEAD,
+    Rejection,
+    ReplayWindow,
+    Signer,
+    Unsealed,
+    compute_mac,
+    seal,
+    unseal,
+)
+from flight.links.security_guard import AuthCounters, CommandGuard, EventSink
+from flight.links.security_keys import (
+    DEV_SPI,
+    KEY_LENGTH,
+    KeyFileError,
+    ensure_dev_key,
+    load_key,
+    load_keyring,
+    signer_for_mission,
+    write_key,
+)
+from flight.links.serial import DEFAULT_BAUD, CobsDeframer, SerialLink, cobs_frame
+from flight.links.tcp import TX_LIMIT, TcpClientLink, TcpServerLink
 from flight.links.udp import MAX_DATAGRAM, UdpLink
 
-__all__ = ["MAX_DATAGRAM", "UdpLink", "open_link", "parse_link_url"]
+__all__ = [
+    "DEFAULT_BAUD",
+    "DEV_SPI",
+    "HEADER_LENGTH",
+    "KEY_LENGTH",
+    "LINK_EVENTS",
+    "MAC_LENGTH",
+    "MAX_DATAGRAM",
+    "MAX_SEQUENCE",
+    "MAX_WINDOW",
+    "REJECTION_EVENTS",
+    "SECURED_APID",
+    "SECURITY_HEADER_LENGTH",
+    "SECURITY_OVERHEAD",
+    "TX_LIMIT",
+    "AuthCounters",
+    "CobsDeframer",
+    "CommandGuard",
+    "Deliver",
+    "EventSink",
+    "KeyFileError",
+    "Link",
+    "LinkCounters",
+    "OutputQueue",
+    "PollSet",
+    "Rejection",
+    "ReplayWindow",
+    "SerialLink",
+    "Signer",
+    "TcpClientLink",
+    "TcpServerLink",
+    "UdpLink",
+    "Unsealed",
+    "cobs_frame",
+    "compute_mac",
+    "ensure_dev_key",
+    "is_one_packet",
+    "load_key",
+    "load_keyring",
+    "open_link",
+    "parse_link_url",
+    "pump",
+    "seal",
+    "signer_for_mission",
+    "unseal",
+    "write_key",
+]
+
+_SCHEMES = "udp:HOST:PORT, tcp:HOST:PORT, serial:DEVICE[@BAUD]"
 
 
 def parse_link_url(url: str) -> tuple[str, str, int]:
-    """Split `udp:HOST:PORT` or `tcp:HOST:PORT` into (scheme, host, port).
+    """Split a link URL into (scheme, host or device, port or baud rate).
 
     >>> parse_link_url("udp:127.0.0.1:10015")
     ('udp', '127.0.0.1', 10015)
+    >>> parse_link_url("serial:/dev/ttyUSB0@115200")
+    ('serial', '/dev/ttyUSB0', 115200)
+    >>> parse_link_url("serial:/dev/ttyAMA0")
+    ('serial', '/dev/ttyAMA0', 115200)
 
     Raises:
         LinkError: the URL is malformed or the scheme unsupported.
     """
     scheme, _, rest = url.partition(":")
+    if scheme == "serial":
+        device, at, baud_text = rest.rpartition("@")
+        if not at:
+            device, baud_text = rest, str(DEFAULT_BAUD)
+        if not device or not baud_text.isdigit() or not 50 <= int(baud_text) <= 16_000_000:
+            raise LinkError(f"malformed link URL {url!r}; expected serial:DEVICE[@BAUD]")
+        return scheme, device, int(baud_text)
     if scheme not in {"udp", "tcp"}:
-        raise LinkError(f"unsupported link {url!r} (supported: udp:HOST:PORT)")
+        raise LinkError(f"unsupported link {url!r} (supported: {_SCHEMES})")
     host, _, port_text = rest.rpartition(":")
     if not host or not port_text.isdigit() or int(port_text) > 0xFFFF:
         raise LinkError(f"malformed link URL {url!r}; expected {scheme}:HOST:PORT")
     return scheme, host, int(port_text)
 
 
-def open_link(url: str, deliver: Callable[[bytes], None]) -> UdpLink:
+def open_link(url: str, deliver: Deliver, *, ground: bool = False) -> Link:
     """Open the link `url`, delivering each received packet to `deliver`.
 
+    Args:
+        url: the link URL.
+        deliver: called with each well-framed packet; returns whether it was accepted.
+        ground: open the ground's end (UDP sends to the address, TCP connects, a serial
+            device must exist now) instead of the board's (UDP binds, TCP listens, a missing
+            serial device is retried).
+
     Raises:
-        LinkError: malformed, unsupported or unbindable.
+        LinkError: malformed, unsupported, unbindable or (ground) unreachable.
     """
-    scheme, host, port = parse_link_url(url)
-    if scheme != "udp":
-        raise LinkError(f"{scheme} links are not implemented yet ({url})")
-    return UdpLink(host, port, deliver)
+    scheme, where, number = parse_link_url(url)
+    if scheme == "serial":
+        return SerialLink(where, number, deliver, required=ground)
+    if scheme == "tcp":
+        if ground:
+            return TcpClientLink(where, number, deliver)
+        return TcpServerLink(where, number, deliver)
+    if ground:
+        return UdpLink.connect(where, number, deliver)
+    return UdpLink(where, number, deliver)

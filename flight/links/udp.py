@@ -1,24 +1,25 @@
-"""The UDP link: one space packet per datagram, telemetry to the sender of the last telecommand.
+"""The UDP link: one space packet per datagram.
 
-This is what tmtccmd's UDP client expects: it sends telecommands from one socket and reads
-telemetry on the same socket. The socket is non-blocking and read by the executive's loop
-(`fileno` + `on_readable`); a datagram that is not exactly one space packet is counted as
-rejected and goes no further.
+On the board the link binds and answers telemetry to the sender of the last *accepted*
+telecommand, which is what tmtccmd's UDP client expects (it sends and reads on one socket);
+a datagram that is rejected, by the framing or by authentication, never moves the downlink.
+On the ground (`UdpLink.connect`) the peer is fixed and only its datagrams are taken.
+The socket is non-blocking and read by the loop; a datagram that is not exactly one space
+packet is counted as rejected and goes no further.
 """
 
 import errno
 import logging
 import socket
-from collections.abc import Callable
 
 from flight.core.errors import LinkError
+from flight.links.base import Deliver, LinkCounters, is_one_packet
 
 __all__ = ["MAX_DATAGRAM", "UdpLink"]
 
 log = logging.getLogger(__name__)
 
 MAX_DATAGRAM = 65542  # the largest space packet: 6-octet header + 65536 data octets
-_HEADER = 6
 _READS_PER_WAKE = 64  # bounds the work one readable socket can take from the loop
 
 
@@ -28,13 +29,14 @@ class UdpLink:
     Args:
         host: address to bind.
         port: port to bind (0 picks a free one; see `address`).
-        deliver: called with each well-framed packet from the loop's thread.
+        deliver: called with each well-framed packet from the loop's thread; returns whether
+            it was accepted.
 
     Raises:
         LinkError: the address cannot be bound.
     """
 
-    def __init__(self, host: str, port: int, deliver: Callable[[bytes], None]) -> None:
+    def __init__(self, host: str, port: int, deliver: Deliver) -> None:
         self._deliver = deliver
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         try:
@@ -44,11 +46,25 @@ class UdpLink:
             raise LinkError(f"cannot bind udp:{host}:{port}: {exc.strerror}") from exc
         self._sock.setblocking(False)
         self.peer: tuple[str, int] | None = None
-        self.datagrams_in = 0
-        self.datagrams_out = 0
-        self.rejected = 0
-        self.send_errors = 0
-        self.no_peer = 0
+        self._fixed_peer = False
+        self.counters = LinkCounters()
+
+    @classmethod
+    def connect(cls, host: str, port: int, deliver: Deliver) -> "UdpLink":
+        """The ground end: send to `host:port`, take datagrams from there only.
+
+        Raises:
+            LinkError: the name does not resolve or no local port can be bound.
+        """
+        try:
+            info = socket.getaddrinfo(host, port, socket.AF_INET, socket.SOCK_DGRAM)
+        except OSError as exc:
+            raise LinkError(f"cannot resolve udp:{host}:{port}: {exc}") from exc
+        link = cls("0.0.0.0", 0, deliver)  # noqa: S104 - an ephemeral reply port
+        address = info[0][4]
+        link.peer = (str(address[0]), int(address[1]))
+        link._fixed_peer = True
+        return link
 
     @property
     def address(self) -> tuple[str, int]:
@@ -58,9 +74,14 @@ class UdpLink:
 
     @property
     def url(self) -> str:
-        """The link URL of the bound address."""
-        host, port = self.address
+        """The link URL of the bound address (of the peer, on the ground)."""
+        host, port = self.peer if self._fixed_peer and self.peer else self.address
         return f"udp:{host}:{port}"
+
+    @property
+    def connected(self) -> bool:
+        """Whether there is a peer to send to."""
+        return self.peer is not None
 
     def fileno(self) -> int:
         """The socket's descriptor, for the executive's selector."""
@@ -68,6 +89,7 @@ class UdpLink:
 
     def on_readable(self) -> None:
         """Read what is waiting (up to a bound), reject bad framing, deliver packets."""
+        counters = self.counters
         for _ in range(_READS_PER_WAKE):
             try:
                 data, sender = self._sock.recvfrom(MAX_DATAGRAM + 1)
@@ -78,25 +100,36 @@ class UdpLink:
                 if exc.errno != errno.ECONNREFUSED:
                     log.warning("udp receive failed: %s", exc)
                 continue
-            self.datagrams_in += 1
-            if len(data) < _HEADER or len(data) != _HEADER + 1 + int.from_bytes(data[4:6], "big"):
-                self.rejected += 1
+            counters.packets_in += 1
+            counters.bytes_in += len(data)
+            if (self._fixed_peer and sender[:2] != self.peer) or not is_one_packet(data):
+                counters.rejected += 1
                 continue
-            self.peer = sender
-            self._deliver(data)
+            if self._fixed_peer:
+                self._deliver(data)
+                continue
+            # The replies to a telecommand go out while it is delivered, so its sender is the
+            # peer meanwhile; a refused packet (nothing is sent for it) puts the old one back.
+            previous, self.peer = self.peer, (str(sender[0]), int(sender[1]))
+            if not self._deliver(data):
+                self.peer = previous
 
     def send(self, packet: bytes) -> None:
-        """Send one packet to the sender of the last telecommand; count, never raise."""
+        """Send one packet to the peer; count, never raise."""
         if self.peer is None:
-            self.no_peer += 1
+            self.counters.no_peer += 1
             return
         try:
             self._sock.sendto(packet, self.peer)
         except OSError:
             # A full socket buffer or an unreachable peer loses this packet only.
-            self.send_errors += 1
+            self.counters.send_errors += 1
             return
-        self.datagrams_out += 1
+        self.counters.packets_out += 1
+        self.counters.bytes_out += len(packet)
+
+    def tick(self) -> None:
+        """Nothing to keep up: a datagram socket has no connection."""
 
     def close(self) -> None:
         """Close the socket."""

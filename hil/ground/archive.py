@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS hk (
     app TEXT NOT NULL,
     structure TEXT NOT NULL,
     name TEXT NOT NULL,
-    value REAL NOT NULL
+    value REAL  -- NULL where the flight reported no reading (NaN)
 );
 CREATE INDEX IF NOT EXISTS hk_select ON hk (app, name, time);
 CREATE TABLE IF NOT EXISTS tc (
@@ -214,7 +214,7 @@ class Archive:
         rows = self._run(sql, [app, name, *values])
         if selection.limit is not None:
             rows = rows[-selection.limit :]
-        return [(float(t), float(v)) for t, v in rows]
+        return [(float(t), float("nan") if v is None else float(v)) for t, v in rows]
 
     def parameters(self) -> list[tuple[str, str]]:
         """Every (app, item) with archived values."""

@@ -1,14 +1,17 @@
 """The core app on APID 100: answers for the flight process as a whole.
 
-Its housekeeping gathers the executive's, the router's, the bus's and the links' counters;
-the executive's events (`APP_FAILED`, ...) are reported on its APID.
+Its housekeeping gathers the executive's, the router's, the bus's and the links' counters
+(`CORE_HK`), and the links' and the authentication layer's in detail (`LINK_HK`); the
+executive's events (`APP_FAILED`, ...) and the links' (`AUTH_BAD_MAC`, ...) are reported on
+its APID.
 """
 
 from collections.abc import Callable, Mapping
 
 from flight.apps.core import events
-from flight.apps.core.messages import CORE_HK, Noop, ResetCounters
+from flight.apps.core.messages import CORE_HK, LINK_HK, Noop, ResetCounters
 from flight.core import App, AppContext, Value, handles
+from flight.links import LINK_EVENTS
 
 __all__ = ["CoreApp"]
 
@@ -19,24 +22,31 @@ class CoreApp(App):
     """The flight process's own app: NOOP, counter reset, system housekeeping."""
 
     COMMANDS = (Noop, ResetCounters)
-    TELEMETRY = (CORE_HK,)
+    TELEMETRY = (CORE_HK, LINK_HK)
     EVENTS = (
         events.NOOP,
         events.COUNTERS_RESET,
         events.STARTED,
         events.AUTHENTICATION_OFF,
         *events.EXECUTIVE_EVENTS,
+        *LINK_EVENTS,
     )
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self._stats: Callable[[], Mapping[str, int]] = dict
+        self._link_stats: Callable[[], Mapping[str, int]] = dict
         self.unauthenticated = False
         self._started_at = ctx.clock.now()
 
-    def attach_stats(self, stats: Callable[[], Mapping[str, int]]) -> None:
-        """Give the app the function that gathers the system's counters."""
+    def attach_stats(
+        self,
+        stats: Callable[[], Mapping[str, int]],
+        link_stats: Callable[[], Mapping[str, int]] = dict,
+    ) -> None:
+        """Give the app the functions that gather the system's and the links' counters."""
         self._stats = stats
+        self._link_stats = link_stats
 
     def start(self) -> None:
         """Announce the start (and, loudly, a missing authentication)."""
@@ -46,14 +56,18 @@ class CoreApp(App):
             self.emit(events.AUTHENTICATION_OFF)
 
     def hk_values(self, sid: int) -> dict[str, Value]:
-        """Items of CORE_HK, each clipped to its field."""
-        values: dict[str, Value] = {name: min(value, _U32) for name, value in self._stats().items()}
-        values["uptime_s"] = int(self.ctx.clock.now() - self._started_at) & _U32
-        for name in ("apps_failed", "apps_disabled"):
-            values[name] = min(int(values.get(name, 0)), 0xFF)
-        for arg in CORE_HK.fields:
+        """Items of CORE_HK or LINK_HK, each clipped to its field."""
+        structure = LINK_HK if sid == LINK_HK.sid else CORE_HK
+        stats = self._link_stats() if structure is LINK_HK else self._stats()
+        values: dict[str, Value] = {name: min(value, _U32) for name, value in stats.items()}
+        if structure is CORE_HK:
+            values["uptime_s"] = int(self.ctx.clock.now() - self._started_at) & _U32
+        for name in ("apps_failed", "apps_disabled", "links_down", "authentication"):
+            if name in values:
+                values[name] = min(int(values[name]), 0xFF)
+        for arg in structure.fields:
             values.setdefault(arg.name, 0)
-        return values
+        return {arg.name: values[arg.name] for arg in structure.fields}
 
     @handles(Noop)
     def noop(self, command: Noop) -> None:

@@ -6,7 +6,7 @@ import construct
 
 from flight.core import Arg, Command, housekeeping
 
-__all__ = ["CORE_HK", "Noop", "ResetCounters"]
+__all__ = ["CORE_HK", "LINK_HK", "Noop", "ResetCounters"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,35 @@ CORE_HK = housekeeping(
     Arg("apps_disabled", construct.Int8ub, description="apps disabled after repeated failures"),
     _u32("link_in", "datagrams received on all links"),
     _u32("link_out", "datagrams sent on all links"),
-    _u32("link_rejected", "datagrams rejected by the links (not one space packet)"),
+    _u32("link_rejected", "units refused by the links: framing or authentication"),
     interval=10.0,
+)
+
+
+LINK_HK = housekeeping(
+    2,
+    "LINK_HK",
+    _u32("bytes_in", "octets received on all links"),
+    _u32("bytes_out", "octets sent on all links"),
+    _u32("packets_in", "units received on all links (datagrams, frames), good or bad"),
+    _u32("packets_out", "packets sent on all links"),
+    _u32("framing_rejected", "units refused by the framing (length, COBS, junk)"),
+    _u32("overflows", "frames over the length bound and packets dropped on full queues"),
+    _u32("send_errors", "sends refused by the operating system"),
+    _u32("no_peer", "packets with nobody to send to (no peer, client or device)"),
+    _u32("disconnects", "serial devices lost and TCP connections dropped"),
+    _u32("reconnects", "serial devices reopened"),
+    Arg("links_down", construct.Int8ub, description="links with no device or peer now"),
+    Arg("authentication", construct.Int8ub, 0, 1, description="1: telecommands authenticated"),
+    _u32("auth_accepted", "telecommands authenticated and passed on"),
+    _u32("auth_truncated", "refused: too short for the security header and MAC"),
+    _u32("auth_unsecured", "refused: no security header (plain telecommand)"),
+    _u32("auth_unknown_spi", "refused: no key with the named SPI"),
+    _u32("auth_bad_mac", "refused: MAC mismatch"),
+    _u32("auth_replayed", "refused: sequence number seen or below the window"),
+    _u32("auth_not_durable", "refused: anti-replay state could not be stored"),
+    _u32("auth_events_suppressed", "refusal events held back by the rate limit"),
+    _u32("auth_highest_sn", "highest accepted sequence number (over all keys)"),
+    interval=10.0,
+    enabled=False,  # on request (3,27) or once enabled (3,5); CORE_HK carries the totals
 )

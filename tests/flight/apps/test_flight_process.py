@@ -69,13 +69,3 @@ def test_malformed_datagrams_are_counted_and_the_process_keeps_flying(
     assert values["err_count"] == 1
     assert flight.process.poll() is None
     assert flight.stop(signal.SIGINT) == 0
-
-
-def test_demo_runs_and_refuses_unauthenticated_telecommands(tmp_path: Path, launch) -> None:  # type: ignore[no-untyped-def]
-    flight = launch(tmp_path, "--link", "udp:127.0.0.1:0")  # the default mission is demo
-    flight.tc(CORE, 17, 1)
-    (tm,) = [t for t in flight.receive_until(lambda got: (1, 2) in _kinds(got)) if t.service == 1]
-    report = Service1Tm.unpack(tm.pack(), VERIFICATION)
-    assert report.error_code is not None
-    assert report.error_code.val == 14  # UNAUTHENTICATED
-    assert flight.stop() == 0

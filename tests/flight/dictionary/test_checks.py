@@ -22,7 +22,8 @@ def test_shipped_missions_have_unique_ids(name: str) -> None:
 
 def test_every_collision_is_reported_at_once() -> None:
     dictionary = build_dictionary(load_mission("open-bench"))
-    core, sample = dictionary.apps
+    apps = {app.name: app for app in dictionary.apps}
+    core, sample = apps["core"], apps["sample"]
     clash = EventSpec(10, "ALSO_TEN", "INFO", 1)
     broken = replace(
         dictionary,

@@ -1,6 +1,7 @@
 """Service 20: parameter report and set; sets are range-checked, stored, then applied."""
 
 import errno
+import json
 import struct
 from pathlib import Path
 
@@ -22,7 +23,8 @@ def test_report_and_set_round_trip(bench) -> None:  # type: ignore[no-untyped-de
     assert bench.kinds(tms) == [(1, 1), (1, 3), (1, 7)]
     assert bench.flight.apps["sample"].param("threshold") == 250
     stored = Store(bench.flight.data_dir, PARAMETER_STORE).load()
-    assert stored == b'{"sample":{"threshold":250}}'
+    assert stored is not None
+    assert json.loads(stored)["sample"] == {"threshold": 250}
 
 
 def test_out_of_range_or_unknown_parameter_is_refused_and_nothing_changes(bench) -> None:  # type: ignore[no-untyped-def]

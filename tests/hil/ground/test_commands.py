@@ -33,7 +33,7 @@ def test_function_request_layout() -> None:
     ("dotted", "words", "reason"),
     [
         ("sample", [], "expected APP.COMMAND"),
-        ("nope.NOOP", [], r"unknown app 'nope' \(apps: core, sample\)"),
+        ("nope.NOOP", [], r"unknown app 'nope' \(apps: core, sample, payload, health\)"),
         ("sample.FLY", [], "unknown command 'FLY' of sample"),
         ("sample.SET_GAIN", [], r"missing argument gain \(takes gain=uint8\)"),
         ("sample.SET_GAIN", ["gain=3", "extra=1"], "unexpected argument extra"),

@@ -2,25 +2,18 @@
 
 The flight is assembled by `build_flight` from a mission file written into tmp_path, so
 telecommands go through the real router, dispatcher and PUS services and telemetry comes out
-of the real downlink. Until system.py passes the mission's `Hardware` to hardware apps, the
-test registers the two kinds with it bound (the only test-local piece), and wires the
-science relay as system.py will.
+of the real downlink, science products out of the flight's science relay.
 """
 
 import contextlib
-import functools
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
-
 from flight.apps import Flight, build_flight
 from flight.apps.hardware import Hardware
-from flight.apps.health import HealthApp
 from flight.apps.payload import PayloadApp
-from flight.apps.registry import REGISTRY
 from flight.apps.science import ScienceRelay
 from flight.ccsds import PusTc, PusTm
 from flight.core import Housekeeping, SimulatedClock, Value, load_mission
@@ -167,12 +160,9 @@ def flying(tmp_path: Path, hardware: Hardware | None = None) -> Iterator[Rig]:
         hardware = Hardware.for_board(mission.board, clock=clock)
     else:
         clock = hardware.sim.clock.flight  # the board's time follows the clock it was built on
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(REGISTRY, "payload", functools.partial(PayloadApp, hardware=hardware))
-        patch.setitem(REGISTRY, "health", functools.partial(HealthApp, hardware=hardware))
-        flight = build_flight(mission, links=(), clock=clock)
-    relay = ScienceRelay(flight.bus)
-    flight.executive.add_task(10, "science", relay.step)
+    flight = build_flight(mission, links=(), clock=clock, hardware=hardware)
+    relay = flight.science
+    assert relay is not None
     harness = Rig(flight, hardware, relay)
     flight.downlink.add_sink(harness.tm.append)
     relay.add_sink(harness.science.append)

@@ -1,0 +1,189 @@
+"""The board's gate on the telecommand path: authenticate, check for replay, persist, pass on.
+
+`CommandGuard` sits between every link and the router. For each unit it runs `unseal`
+(length, APID, SPI, MAC in constant time), then the key's `ReplayWindow`; a unit that
+passes has its window stored power-safely (`Store`: A/B copies, fsync, rename) *before*
+the telecommand inside goes to the router, so a power cut after a command ran can never
+reopen its sequence number. If the store fails, the command does not run and the window
+stays as it was, so the ground can send it again.
+
+Every refusal is counted by reason (`AuthCounters`, reported in link housekeeping) and
+reported by event. Events are rate-limited by a token bucket, so a flood of forgeries cannot
+crowd the downlink; the ones held back are counted too.
+
+Stored record: per key, SPI u16 | highest u32 | seen-bitmap u64.
+"""
+
+import logging
+import struct
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+
+from flight.core.declarations import EventDef
+from flight.core.errors import DurabilityError
+from flight.core.persistence import Store
+from flight.links.base import Deliver
+from flight.links.events import REJECTION_EVENTS
+from flight.links.security import MAX_WINDOW, Rejection, ReplayWindow, Unsealed, unseal
+
+__all__ = ["AuthCounters", "CommandGuard", "EventSink"]
+
+log = logging.getLogger(__name__)
+
+EventSink = Callable[[EventDef, bytes], None]
+_RECORD = struct.Struct(">HIQ")
+_EVENT_BURST = 20.0
+_EVENT_RATE_HZ = 5.0
+_EVENT_OF = {Rejection(i + 1): event for i, event in enumerate(REJECTION_EVENTS)}
+
+
+@dataclass
+class AuthCounters:
+    """What the guard let through and what it refused, by reason."""
+
+    accepted: int = 0
+    truncated: int = 0
+    unsecured: int = 0
+    unknown_spi: int = 0
+    bad_mac: int = 0
+    replayed: int = 0
+    not_durable: int = 0
+    events_suppressed: int = 0
+
+    @property
+    def rejected(self) -> int:
+        """Every refusal, whatever the reason."""
+        return (
+            self.truncated
+            + self.unsecured
+            + self.unknown_spi
+            + self.bad_mac
+            + self.replayed
+            + self.not_durable
+        )
+
+    def as_dict(self) -> dict[str, int]:
+        """The counters by name (with the total of refusals)."""
+        return {**asdict(self), "rejected": self.rejected}
+
+
+_FIELD = {
+    Rejection.TRUNCATED: "truncated",
+    Rejection.UNSECURED: "unsecured",
+    Rejection.UNKNOWN_SPI: "unknown_spi",
+    Rejection.BAD_MAC: "bad_mac",
+    Rejection.REPLAY: "replayed",
+    Rejection.NOT_DURABLE: "not_durable",
+}
+
+
+class CommandGuard:
+    """Authenticates telecommands for the links in front of the router.
+
+    Args:
+        keys: the unit's keys by SPI (from `load_keyring`; never from a link).
+        store: where the anti-replay windows persist.
+        window: the anti-replay window size (1..64).
+        emit: reports an event (the core app's APID); None only logs.
+        monotonic: the time source of the event rate limit.
+
+    Raises:
+        ValueError: a window size outside 1..64.
+    """
+
+    def __init__(
+        self,
+        keys: Mapping[int, bytes],
+        store: Store,
+        *,
+        window: int = MAX_WINDOW,
+        emit: EventSink | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._keys = dict(keys)
+        self._store = store
+        self._size = window
+        self._emit = emit
+        self._monotonic = monotonic
+        self.counters = AuthCounters()
+        self.windows: dict[int, ReplayWindow] = {spi: ReplayWindow(window) for spi in keys}
+        self._tokens = _EVENT_BURST
+        self._refilled = monotonic()
+        self._restore()
+
+    @property
+    def spis(self) -> tuple[int, ...]:
+        """The key IDs the guard knows."""
+        return tuple(sorted(self._keys))
+
+    def _restore(self) -> None:
+        saved = self._store.load() or b""
+        mask = (1 << self._size) - 1
+        for offset in range(0, len(saved) - len(saved) % _RECORD.size, _RECORD.size):
+            spi, highest, seen = _RECORD.unpack_from(saved, offset)
+            if spi in self.windows:
+                self.windows[spi] = ReplayWindow(self._size, highest, (seen & mask) | 1)
+        restored = {spi: w.highest for spi, w in self.windows.items() if w.highest}
+        if restored:
+            log.info("anti-replay windows restored (highest sequence number by SPI): %s", restored)
+
+    def _persist(self, windows: Mapping[int, ReplayWindow]) -> None:
+        record = b"".join(
+            _RECORD.pack(spi, w.highest, w.seen) for spi, w in sorted(windows.items())
+        )
+        self._store.save(record)
+
+    def check(self, unit: bytes) -> bytes | None:
+        """Return the telecommand inside `unit` once authenticated and recorded, else None."""
+        result = unseal(unit, self._keys)
+        if isinstance(result, Rejection):
+            self._refuse(result, unit, None)
+            return None
+        window = self.windows[result.spi]
+        if not window.allows(result.sequence):
+            self._refuse(Rejection.REPLAY, unit, result)
+            return None
+        updated = {**self.windows, result.spi: window.accept(result.sequence)}
+        try:
+            self._persist(updated)
+        except DurabilityError as exc:
+            log.error("anti-replay state not stored, telecommand dropped: %s", exc)  # noqa: TRY400
+            self._refuse(Rejection.NOT_DURABLE, unit, result)
+            return None
+        self.windows = updated
+        self.counters.accepted += 1
+        return result.packet
+
+    def gate(self, handle: Callable[[bytes], None]) -> Deliver:
+        """A link's `deliver`: authenticated telecommands go on to `handle`."""
+
+        def deliver(unit: bytes) -> bool:
+            packet = self.check(unit)
+            if packet is None:
+                return False
+            handle(packet)
+            return True
+
+        return deliver
+
+    def _refuse(self, reason: Rejection, unit: bytes, unsealed: Unsealed | None) -> None:
+        name = _FIELD[reason]
+        setattr(self.counters, name, getattr(self.counters, name) + 1)
+        if unsealed is not None:
+            aux = unsealed.spi.to_bytes(2, "big") + unsealed.sequence.to_bytes(4, "big")
+        elif reason in (Rejection.UNKNOWN_SPI, Rejection.BAD_MAC):
+            aux = bytes(unit[6:12])  # the claimed SPI and sequence number, as they came
+        else:
+            aux = min(len(unit), 0xFFFF).to_bytes(2, "big")
+        log.info("telecommand refused: %s (%s)", reason.name, aux.hex())
+        if self._emit is None:
+            return
+        now = self._monotonic()
+        self._tokens = min(_EVENT_BURST, self._tokens + (now - self._refilled) * _EVENT_RATE_HZ)
+        self._refilled = now
+        if self._tokens < 1.0:
+            self.counters.events_suppressed += 1
+            return
+        self._tokens -= 1.0
+        self._emit(_EVENT_OF[reason], aux)

@@ -1,0 +1,1 @@
+"""Starling test suite; mirrors the source tree."""
