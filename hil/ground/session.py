@@ -8,7 +8,6 @@ archive. `parse_time` reads the times operators type.
 
 import datetime
 import re
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +15,8 @@ from pathlib import Path
 
 from flight.core import ConfigError, Mission, load_mission
 from flight.dictionary import DictionaryError, MissionDictionary, build_dictionary
+from flight.links.errors import KeyFileError
+from flight.links.security_keys import signer_for_mission
 from hil.ground.archive import Archive
 from hil.ground.client import GroundClient
 from hil.ground.errors import GroundError, GroundLinkError
@@ -101,6 +102,7 @@ def open_session(
     link_url: str | None = None,
     archive_path: Path | None = None,
     encoder_factory: EncoderFactory | None = None,
+    data_dir: Path | None = None,
 ) -> Session:
     """Open a session with the flight of `mission_name`.
 
@@ -109,7 +111,10 @@ def open_session(
         link_url: overrides the mission's first link.
         archive_path: the archive file, or None for no archive.
         encoder_factory: builds the telecommand encoder for the mission (the security layer
-            seam); None sends packets as they are.
+            seam); None signs with the mission's key when it authenticates, and sends packets
+            as they are when it does not.
+        data_dir: where the mission's keys and the ground's sequence number live (default:
+            the mission's data directory).
 
     Raises:
         GroundError: no mission, no link, or the link or archive cannot be opened.
@@ -118,17 +123,19 @@ def open_session(
     url = link_url or (mission.links[0] if mission.links else None)
     if url is None:
         raise GroundLinkError(f"mission {mission.name} has no link; give --link URL")
-    if encoder_factory is None:
-        if mission.authentication:
-            print(
-                f"starling ground: mission {mission.name} requires authenticated telecommands "
-                "and no security layer is plugged in: the flight will refuse them "
-                "(UNAUTHENTICATED)",
-                file=sys.stderr,
-            )
-        encoder: TcEncoder = PlainTcEncoder()
-    else:
+    encoder: TcEncoder
+    if encoder_factory is not None:
         encoder = encoder_factory(mission)
+    elif mission.authentication:
+        try:
+            encoder = signer_for_mission(mission, data_dir=data_dir)
+        except KeyFileError as exc:
+            raise GroundError(
+                f"mission {mission.name} authenticates telecommands and its key is not usable: "
+                f"{exc} (give the flight's --data-dir)"
+            ) from exc
+    else:
+        encoder = PlainTcEncoder()
     link = open_ground_link(url, encoder)
     try:
         archive = Archive(archive_path) if archive_path is not None else None

@@ -38,6 +38,12 @@ __all__ = ["main", "register", "run"]
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mission", default="demo", metavar="NAME|FILE")
     parser.add_argument("--link", metavar="URL", help="override the mission's link")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help="where the mission's keys live: the flight's data directory (default: the mission's)",
+    )
     parser.add_argument("--timeout", type=float, default=5.0, metavar="S")
     parser.add_argument("--archive", type=Path, metavar="PATH", default=None)
     parser.add_argument("--no-archive", action="store_true", help="archive nothing")
@@ -316,7 +322,12 @@ def run(args: argparse.Namespace) -> int:
             return _decode(args)
         if args.action == "archive":
             return _archive(args)
-        session = open_session(args.mission, link_url=args.link, archive_path=_archive_path(args))
+        session = open_session(
+            args.mission,
+            link_url=args.link,
+            archive_path=_archive_path(args),
+            data_dir=args.data_dir,
+        )
         if args.action == "watch":
             return _watch(session, args)
         if args.action == "events":
