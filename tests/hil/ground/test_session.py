@@ -1,7 +1,13 @@
 """Sessions per mission, and the times operators type."""
 
+from pathlib import Path
+
 import pytest
 
+from flight.ccsds import PusTc, SpacePacketHeader
+from flight.core import load_mission
+from flight.links.security import SECURED_APID
+from flight.links.security_keys import ensure_dev_key
 from hil.ground import GroundError, open_session, parse_time
 
 
@@ -24,9 +30,18 @@ def test_unknown_mission_and_bad_link() -> None:
         open_session("open-bench", link_url="udp:nowhere")
 
 
-def test_authenticated_mission_says_the_security_layer_is_missing(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    session = open_session("demo", archive_path=None)
-    session.close()
-    assert "no security layer is plugged in" in capsys.readouterr().err
+def test_authenticated_mission_without_its_key_is_refused_before_sending(tmp_path: Path) -> None:
+    with pytest.raises(GroundError, match="its key is not usable"):
+        open_session("demo", archive_path=None, data_dir=tmp_path)
+
+
+def test_authenticated_mission_signs_with_the_flights_key(tmp_path: Path) -> None:
+    mission = load_mission("demo")
+    ensure_dev_key(mission.security.key_path(tmp_path), mission.security.spi)
+    session = open_session("demo", archive_path=None, data_dir=tmp_path)
+    try:
+        sent = session.link._encoder.encode(PusTc(apid=100, service=17, subtype=1).pack())
+    finally:
+        session.close()
+    # the unit on the link is the ping sealed on the security APID, not the bare ping
+    assert SpacePacketHeader.unpack(sent).apid == SECURED_APID
