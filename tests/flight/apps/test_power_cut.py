@@ -62,6 +62,7 @@ def test_kill_9_during_parameter_sets_leaves_old_or_new(tmp_path: Path, launch) 
         time.sleep(rng.uniform(0.0, 0.004))
         flight.process.send_signal(signal.SIGKILL)
         flight.process.wait(5)
+        flight.release()  # thousands of iterations must not run out of descriptors
         stored = _stored(data_dir)
         assert stored in {committed, in_flight}, (iteration, stored, committed, in_flight)
         if stored == in_flight:
