@@ -1,6 +1,16 @@
-"""PUS-C telecommands and telemetry (ECSS-E-ST-70-41C) as immutable values."""
+"""PUS-C telecommands and telemetry (ECSS-E-ST-70-41C) as immutable values.
 
-from dataclasses import dataclass, field
+One packet per call is Python's work, not C's (DESIGN.md decision 2: a cffi call costs as
+much as parsing a header with `struct`). So `pack` and `unpack` lay out the headers with a
+precompiled `struct.Struct` and make one backend call, the CRC-16. Anything off the common
+path goes to the backend whole: `unpack` of a packet that fails any check, so the backend
+raises its error with the same class, field, offset, expected and actual values; `pack` of
+a field `struct` refuses, so the backend raises its `FieldRangeError`. The differential
+tests hold both paths to the backends.
+"""
+
+import struct
+from dataclasses import dataclass
 from typing import Self
 
 from flight.ccsds.cuc import EPOCH_CCSDS, CucTime
@@ -13,9 +23,31 @@ __all__ = ["PusTc", "PusTm"]
 Buffer = bytes | bytearray | memoryview
 _TM_TIME_OFFSET = 13
 
+# primary header, then the TC secondary header / the TM secondary header up to its time field
+_TC_HEAD = struct.Struct(">HHHBBBH")
+_TM_HEAD = struct.Struct(">HHHBBBHH")
+_CRC = struct.Struct(">H")
+_TC_MIN = 6 + 5 + 2  # primary header, TC secondary header, CRC
+_TC_WORD0 = 0x1800  # version 0, telecommand, secondary header present (APID bits clear)
+_TM_WORD0 = 0x0800  # version 0, telemetry, secondary header present
+_TYPE_MASK = 0xF800  # version, packet type and secondary header flag
+_PUS_C = 2 << 4  # PUS version 2 in the high nibble of the first secondary header octet
+_REFUSED = (TypeError, struct.error)  # a field `struct` cannot lay out: the backend decides
 
 _SEQ_FLAGS = tuple(SequenceFlags)
+_ZERO_TIME = CucTime()  # immutable, so every PusTm may share it as its default
 _new = object.__new__
+
+
+def _octet_view(data: object) -> bool:
+    """True for a bytearray or a flat memoryview of octets: `len` counts what `struct` reads."""
+    kind = type(data)
+    return kind is bytearray or (
+        kind is memoryview
+        and data.format == "B"  # type: ignore[attr-defined]
+        and data.ndim == 1  # type: ignore[attr-defined]
+        and data.c_contiguous  # type: ignore[attr-defined]
+    )
 
 
 def _check(*limits: tuple[str, int, int]) -> None:
@@ -25,7 +57,7 @@ def _check(*limits: tuple[str, int, int]) -> None:
             raise FieldRangeError(name, 0, high, value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class PusTc:
     """A PUS-C telecommand with its CRC-16 packet error control.
 
@@ -43,27 +75,49 @@ class PusTc:
     ack_flags: int = 0b1111
     seq_flags: SequenceFlags = SequenceFlags.UNSEGMENTED
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.app_data, bytes):
-            object.__setattr__(self, "app_data", bytes(self.app_data))
+    # written out rather than generated: a frozen dataclass's own __init__ sets each field
+    # through object.__setattr__, which costs more than packing the packet (the bench's
+    # PusTm case); test_pus.py holds this signature to the fields
+    def __init__(  # noqa: PLR0917 - the dataclass constructor: fields may come positionally
+        self,
+        apid: int,
+        service: int,
+        subtype: int,
+        app_data: bytes = b"",
+        seq_count: int = 0,
+        source_id: int = 0,
+        ack_flags: int = 0b1111,
+        seq_flags: SequenceFlags = SequenceFlags.UNSEGMENTED,
+    ) -> None:
+        if not isinstance(app_data, bytes):
+            app_data = bytes(app_data)
         if not (
-            0 <= self.apid <= 0x7FF
-            and 0 <= self.seq_count <= 0x3FFF
-            and 0 <= self.service <= 0xFF
-            and 0 <= self.subtype <= 0xFF
-            and 0 <= self.source_id <= 0xFFFF
-            and 0 <= self.ack_flags <= 0x0F
-            and len(self.app_data) <= 65529
+            0 <= apid <= 0x7FF
+            and 0 <= seq_count <= 0x3FFF
+            and 0 <= service <= 0xFF
+            and 0 <= subtype <= 0xFF
+            and 0 <= source_id <= 0xFFFF
+            and 0 <= ack_flags <= 0x0F
+            and len(app_data) <= 65529
         ):
             _check(
-                ("apid", self.apid, 0x7FF),
-                ("sequence_count", self.seq_count, 0x3FFF),
-                ("service", self.service, 0xFF),
-                ("subtype", self.subtype, 0xFF),
-                ("source_id", self.source_id, 0xFFFF),
-                ("ack_flags", self.ack_flags, 0x0F),
-                ("app_data_length", len(self.app_data), 65529),
+                ("apid", apid, 0x7FF),
+                ("sequence_count", seq_count, 0x3FFF),
+                ("service", service, 0xFF),
+                ("subtype", subtype, 0xFF),
+                ("source_id", source_id, 0xFFFF),
+                ("ack_flags", ack_flags, 0x0F),
+                ("app_data_length", len(app_data), 65529),
             )
+        fields = self.__dict__
+        fields["apid"] = apid
+        fields["service"] = service
+        fields["subtype"] = subtype
+        fields["app_data"] = app_data
+        fields["seq_count"] = seq_count
+        fields["source_id"] = source_id
+        fields["ack_flags"] = ack_flags
+        fields["seq_flags"] = seq_flags
 
     @property
     def header(self) -> SpacePacketHeader:
@@ -74,16 +128,32 @@ class PusTc:
 
     def pack(self) -> bytes:
         """Return the whole packet, CRC included."""
-        return codec.pus_tc_pack(  # type: ignore[no-any-return]
-            self.apid,
-            int(self.seq_flags),
-            self.seq_count,
-            self.ack_flags,
-            self.service,
-            self.subtype,
-            self.source_id,
-            self.app_data,
-        )
+        app_data = self.app_data
+        try:
+            body = (
+                _TC_HEAD.pack(
+                    _TC_WORD0 | self.apid,
+                    (self.seq_flags << 14) | self.seq_count,
+                    len(app_data) + 6,
+                    _PUS_C | self.ack_flags,
+                    self.service,
+                    self.subtype,
+                    self.source_id,
+                )
+                + app_data
+            )
+        except _REFUSED:
+            return codec.pus_tc_pack(  # type: ignore[no-any-return]
+                self.apid,
+                int(self.seq_flags),
+                self.seq_count,
+                self.ack_flags,
+                self.service,
+                self.subtype,
+                self.source_id,
+                app_data,
+            )
+        return body + _CRC.pack(codec.crc16(body))
 
     @classmethod
     def unpack(cls, data: Buffer) -> Self:
@@ -92,6 +162,29 @@ class PusTc:
         Raises:
             CodecError: a subclass naming the offending field and its offset.
         """
+        n = len(data) if type(data) is bytes or _octet_view(data) else 0
+        if n >= _TC_MIN:
+            word0, word1, length, pus, service, subtype, source = _TC_HEAD.unpack_from(data)
+            # the CRC over a packet that ends in its own CRC leaves 0
+            if (
+                word0 & _TYPE_MASK == _TC_WORD0
+                and length + 7 == n
+                and pus & 0xF0 == _PUS_C
+                and not codec.crc16(data)
+            ):
+                tc = _new(cls)
+                fields = tc.__dict__
+                fields["apid"] = word0 & 0x7FF
+                fields["service"] = service
+                fields["subtype"] = subtype
+                app_data = data[11 : n - 2]
+                fields["app_data"] = app_data if type(app_data) is bytes else bytes(app_data)
+                fields["seq_count"] = word1 & 0x3FFF
+                fields["source_id"] = source
+                fields["ack_flags"] = pus & 0x0F
+                fields["seq_flags"] = _SEQ_FLAGS[word1 >> 14]
+                return tc
+        # off the common path: the backend decodes it, or raises the error it finds
         apid, flags, count, ack, service, subtype, source, start, size = codec.pus_tc_unpack(data)
         # The codec has checked every field: fill the instance without re-validating it.
         tc = _new(cls)
@@ -122,7 +215,7 @@ def _pfield_time_length(data: Buffer) -> int:
     return length
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class PusTm:
     """A PUS-C telemetry packet with its CRC-16 packet error control.
 
@@ -138,31 +231,55 @@ class PusTm:
     seq_count: int = 0
     msg_counter: int = 0
     dest_id: int = 0
-    time: CucTime = field(default_factory=CucTime)
+    time: CucTime = _ZERO_TIME
     time_ref_status: int = 0
     seq_flags: SequenceFlags = SequenceFlags.UNSEGMENTED
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.source_data, bytes):
-            object.__setattr__(self, "source_data", bytes(self.source_data))
+    # written out for speed, as PusTc's is
+    def __init__(  # noqa: PLR0917 - the dataclass constructor: fields may come positionally
+        self,
+        apid: int,
+        service: int,
+        subtype: int,
+        source_data: bytes = b"",
+        seq_count: int = 0,
+        msg_counter: int = 0,
+        dest_id: int = 0,
+        time: CucTime = _ZERO_TIME,
+        time_ref_status: int = 0,
+        seq_flags: SequenceFlags = SequenceFlags.UNSEGMENTED,
+    ) -> None:
+        if not isinstance(source_data, bytes):
+            source_data = bytes(source_data)
         if not (
-            0 <= self.apid <= 0x7FF
-            and 0 <= self.seq_count <= 0x3FFF
-            and 0 <= self.service <= 0xFF
-            and 0 <= self.subtype <= 0xFF
-            and 0 <= self.msg_counter <= 0xFFFF
-            and 0 <= self.dest_id <= 0xFFFF
-            and 0 <= self.time_ref_status <= 0x0F
+            0 <= apid <= 0x7FF
+            and 0 <= seq_count <= 0x3FFF
+            and 0 <= service <= 0xFF
+            and 0 <= subtype <= 0xFF
+            and 0 <= msg_counter <= 0xFFFF
+            and 0 <= dest_id <= 0xFFFF
+            and 0 <= time_ref_status <= 0x0F
         ):
             _check(
-                ("apid", self.apid, 0x7FF),
-                ("sequence_count", self.seq_count, 0x3FFF),
-                ("service", self.service, 0xFF),
-                ("subtype", self.subtype, 0xFF),
-                ("msg_counter", self.msg_counter, 0xFFFF),
-                ("dest_id", self.dest_id, 0xFFFF),
-                ("time_ref_status", self.time_ref_status, 0x0F),
+                ("apid", apid, 0x7FF),
+                ("sequence_count", seq_count, 0x3FFF),
+                ("service", service, 0xFF),
+                ("subtype", subtype, 0xFF),
+                ("msg_counter", msg_counter, 0xFFFF),
+                ("dest_id", dest_id, 0xFFFF),
+                ("time_ref_status", time_ref_status, 0x0F),
             )
+        fields = self.__dict__
+        fields["apid"] = apid
+        fields["service"] = service
+        fields["subtype"] = subtype
+        fields["source_data"] = source_data
+        fields["seq_count"] = seq_count
+        fields["msg_counter"] = msg_counter
+        fields["dest_id"] = dest_id
+        fields["time"] = time
+        fields["time_ref_status"] = time_ref_status
+        fields["seq_flags"] = seq_flags
 
     @property
     def header(self) -> SpacePacketHeader:
@@ -174,18 +291,37 @@ class PusTm:
 
     def pack(self) -> bytes:
         """Return the whole packet, CRC included."""
-        return codec.pus_tm_pack(  # type: ignore[no-any-return]
-            self.apid,
-            int(self.seq_flags),
-            self.seq_count,
-            self.time_ref_status,
-            self.service,
-            self.subtype,
-            self.msg_counter,
-            self.dest_id,
-            self.time.packed,
-            self.source_data,
-        )
+        time = self.time.packed
+        source_data = self.source_data
+        try:
+            body = (
+                _TM_HEAD.pack(
+                    _TM_WORD0 | self.apid,
+                    (self.seq_flags << 14) | self.seq_count,
+                    len(time) + len(source_data) + 8,  # a length past 0xFFFF is refused
+                    _PUS_C | self.time_ref_status,
+                    self.service,
+                    self.subtype,
+                    self.msg_counter,
+                    self.dest_id,
+                )
+                + time
+                + source_data
+            )
+        except _REFUSED:
+            return codec.pus_tm_pack(  # type: ignore[no-any-return]
+                self.apid,
+                int(self.seq_flags),
+                self.seq_count,
+                self.time_ref_status,
+                self.service,
+                self.subtype,
+                self.msg_counter,
+                self.dest_id,
+                time,
+                source_data,
+            )
+        return body + _CRC.pack(codec.crc16(body))
 
     @classmethod
     def unpack(

@@ -14,8 +14,10 @@ from flight.ccsds.cbackend._glue import (
     new,
     new_unzeroed,
     octets,
+    output_bytearray,
     raw,
 )
+from flight.ccsds.errors import CodecError
 
 __all__ = ["crc16", "pack_header", "packetize", "split", "unpack_header"]
 
@@ -24,6 +26,9 @@ _MAX_PACKET_LEN = pure.packet.MAX_PACKET_LEN
 
 def crc16(data: Any, crc: Any = 0xFFFF) -> Any:
     """Return the CRC-16/CCITT-FALSE of `data`, continuing from `crc`."""
+    # the API checks one packet per call with this: spare the common case a second call
+    if type(data) is bytes and type(crc) is int and 0 <= crc <= 0xFFFF:
+        return lib.ccsds_crc16(data, len(data), crc)
     octs = raw(data)
     if octs is None or type(crc) is not int or not 0 <= crc <= 0xFFFF:
         return pure.crc16(data, crc)
@@ -146,8 +151,9 @@ def packetize(  # noqa: PLR0917 - the twin's positional signature
     cap = size[0]
     if cap == 0:
         return bytearray(), seq_count  # no packets: the twin hands the count back untouched
-    # C fills the caller's stream in place, saving a copy of many MiB out of a scratch buffer
-    stream = bytearray(cap)
+    # C fills the caller's stream in place, saving a copy of many MiB out of a scratch buffer,
+    # and writes every octet of it, so the stream skips bytearray's zero fill
+    stream = output_bytearray(cap)
     following = new("uint16_t *")
     err = new("ccsds_error *")
     status = lib.ccsds_packetize(
@@ -156,4 +162,6 @@ def packetize(  # noqa: PLR0917 - the twin's positional signature
     )  # fmt: skip
     if status:
         raise error(status, err)
+    if size[0] != cap:  # never: C sized the stream; no unwritten octet may reach the caller
+        raise CodecError(f"packetize wrote {size[0]} of {cap} octets", "output")
     return stream, following[0]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flight.ccsds import CodecError, CucTime, PusTc, PusTm, pure
+from flight.ccsds import CodecError, CucTime, PusTc, PusTm, SequenceFlags, pure
 from tests.support.ccsds import cuc_times, pus_tcs, pus_tms
 
 SETTINGS = settings(
@@ -205,3 +205,107 @@ def test_largest_packets(c_backend, size):
     tc = pure.pus_tc_pack(1, 3, 0, 15, 1, 1, 0, bytes(65529))
     same(c_backend, "pus_tc_unpack", tc)
     same(c_backend, "split", tc * 2 + tc[:100], 65542, True)
+
+
+# ---- the API's per-packet path (struct and one CRC call) against the backend decoding ----
+
+
+def _api_outcome(call):
+    try:
+        value = call()
+    except CodecError as exc:
+        return ("error", type(exc).__name__, exc.field, exc.offset, exc.expected, exc.actual)
+    except (TypeError, ValueError, AttributeError, IndexError) as exc:
+        return ("raised", type(exc).__name__)
+    if isinstance(value, PusTc | PusTm):
+        return ("ok", repr(value), value.pack())
+    return ("ok", _normal(value))
+
+
+def _tc_from_backend(codec, data):
+    apid, flags, count, ack, service, subtype, source, start, size = codec.pus_tc_unpack(data)
+    tc = PusTc(apid, service, subtype, bytes(data[start : start + size]), count, source, ack)
+    return PusTc(**{**tc.__dict__, "seq_flags": SequenceFlags(flags)})
+
+
+_forms = st.sampled_from([bytes, bytearray, memoryview, lambda b: memoryview(bytearray(b))])
+tc_packets = pus_tcs.map(PusTc.pack)
+
+
+@SETTINGS
+@given(tc_packets | mutated(tc_packets) | buffers, _forms)
+def test_api_tc_unpack_decodes_and_fails_as_the_backend(codec, data, form):
+    """Same value or same error (class, field, offset, expected, actual) as the backend's."""
+    given_data = form(data)
+    api = _api_outcome(lambda: PusTc.unpack(given_data))
+    backend = _api_outcome(lambda: _tc_from_backend(codec, form(data)))
+    assert api == backend
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        memoryview(bytes(40)).cast("H"),  # items of two octets: the backend decides
+        memoryview(bytearray(PusTc(apid=5, service=17, subtype=1).pack()))[::1],
+        memoryview(PusTc(apid=5, service=17, subtype=1).pack() * 2)[::2],
+        bytes(PusTc(apid=5, service=17, subtype=1, app_data=b"x").pack())[:-1],
+    ],
+)
+def test_api_tc_unpack_leaves_odd_buffers_to_the_backend(codec, data):
+    assert _api_outcome(lambda: PusTc.unpack(data)) == _api_outcome(
+        lambda: _tc_from_backend(codec, data)
+    )
+
+
+# mostly in range, so that most draws construct and reach pack()
+odd_values = st.integers(0, 0x0F) | st.integers(0, 0xFF) | ints
+odd_values |= st.sampled_from([True, False, 1.0, 2.5, -0.0, 0x7FF, 0x800, 0x3FFF, 0x4000])
+odd_flags = st.sampled_from([*SequenceFlags, 0, 3, 4, -1, 2**14, True, 3.0])
+
+
+@SETTINGS
+@given(st.lists(odd_values, min_size=6, max_size=6), odd_flags, st.binary(max_size=40))
+def test_api_tc_pack_packs_or_fails_as_the_backend(codec, fields, seq_flags, app_data):
+    apid, service, subtype, seq_count, source_id, ack_flags = fields
+    try:
+        tc = PusTc(apid, service, subtype, app_data, seq_count, source_id, ack_flags, seq_flags)
+    except CodecError:
+        return  # refused at construction, before any packing
+    args = (apid, seq_flags, seq_count, ack_flags, service, subtype, source_id, app_data)
+    want = _api_outcome(lambda: codec.pus_tc_pack(*args[:1], int(seq_flags), *args[2:]))
+    assert _api_outcome(tc.pack) == want
+
+
+@SETTINGS
+@given(
+    st.lists(odd_values, min_size=7, max_size=7),
+    odd_flags,
+    cuc_times(),
+    st.binary(max_size=40) | st.sampled_from([bytes(65520), bytes(65527), bytes(65528)]),
+)
+def test_api_tm_pack_packs_or_fails_as_the_backend(codec, fields, seq_flags, time, source_data):
+    apid, service, subtype, seq_count, msg_counter, dest_id, time_ref = fields
+    try:
+        tm = PusTm(
+            apid, service, subtype, source_data, seq_count, msg_counter, dest_id, time,
+            time_ref, seq_flags,
+        )  # fmt: skip
+    except CodecError:
+        return  # refused at construction, before any packing
+    args = (apid, int(seq_flags), seq_count, time_ref, service, subtype, msg_counter, dest_id)
+    want = _api_outcome(lambda: codec.pus_tm_pack(*args, time.pack(), source_data))
+    assert _api_outcome(tm.pack) == want
+
+
+def test_common_packets_take_the_api_path(codec, monkeypatch):
+    """Valid packets never reach the backend's per-packet functions, only its crc16."""
+    tc = PusTc(apid=100, service=17, subtype=1, app_data=b"ping", seq_count=9)
+    tm = PusTm(apid=100, service=17, subtype=2, source_data=b"pong", time=CucTime(7, 8))
+    tc_raw = pure.pus_tc_pack(100, 3, 9, 15, 17, 1, 0, b"ping")
+    tm_raw = pure.pus_tm_pack(100, 3, 0, 0, 17, 2, 0, 0, tm.time.pack(), b"pong")
+    for name in ("pus_tc_pack", "pus_tc_unpack", "pus_tm_pack"):
+        monkeypatch.setattr(codec, name, None)
+    assert tc.pack() == tc_raw
+    assert tm.pack() == tm_raw
+    for form in (bytes, bytearray, memoryview):
+        assert PusTc.unpack(form(tc_raw)) == tc

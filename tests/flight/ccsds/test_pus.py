@@ -1,6 +1,8 @@
 """PUS-C telecommands and telemetry (ECSS-E-ST-70-41C 7.4.3 and 7.4.4)."""
 
 import binascii
+import dataclasses
+import inspect
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -237,3 +239,26 @@ def test_sequence_flags_are_carried(codec):
         tc = PusTc(apid=1, service=13, subtype=9, seq_flags=flags)
         assert PusTc.unpack(tc.pack()).seq_flags is flags
         assert tc.pack()[2] >> 6 == flags
+
+
+@pytest.mark.parametrize("cls", [PusTc, PusTm])
+def test_constructor_takes_the_fields_in_order_with_their_defaults(cls):
+    """The written-out __init__ stays the dataclass's: same names, order and defaults."""
+    params = list(inspect.signature(cls).parameters.values())
+    assert [p.name for p in params] == [f.name for f in dataclasses.fields(cls)]
+    for param, spec in zip(params, dataclasses.fields(cls), strict=True):
+        assert param.default == (
+            inspect.Parameter.empty if spec.default is dataclasses.MISSING else spec.default
+        )
+        assert param.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+
+
+def test_immutable_values(codec):
+    tc = PusTc(apid=1, service=17, subtype=1)
+    tm = PusTm(apid=1, service=17, subtype=2)
+    for value in (tc, tm):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            value.apid = 2
+    assert dataclasses.replace(tc, seq_count=5) == PusTc(apid=1, service=17, subtype=1, seq_count=5)
+    assert hash(tc) == hash(PusTc.unpack(tc.pack()))
+    assert tm.time == CucTime()
