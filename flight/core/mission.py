@@ -52,7 +52,8 @@ __all__ = ["AppConfig", "Mission", "SecuritySettings", "load_mission", "shipped_
 _NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 _MAX_APID = 0x7FE  # 0x7FF is the idle APID
 _SECURED_APID = 0x7FD  # flight.links.security.SECURED_APID: the secured-packet envelope
-_LINK = re.compile(r"^(udp|tcp):[^:]+:\d{1,5}$|^serial:[^@]+(@\d+)?$")
+# an optional ?options tail selects a framing (flight.links.framed), checked when it opens
+_LINK = re.compile(r"^((udp|tcp):[^:?]+:\d{1,5}|serial:[^@?]+(@\d+)?)(\?[\w.=&-]+)?$")
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 ``udp:HOST:PORT`` (one packet per datagram), ``tcp:HOST:PORT`` (a stream of packets; the board
 listens, the ground connects) and ``serial:DEVICE[@BAUD]`` (COBS frames through pyserial).
+``udp:HOST:PORT?framing=cop1&scid=..&vcid=..`` carries CCSDS TC frames (CLTUs) under FARM-1
+up and TM frames with the CLCW down (`flight.links.framed`).
 `open_link` builds the board's end, `open_link(..., ground=True)` the ground's. Telecommands
 are authenticated between the link and the router (`CommandGuard`), and signed on the ground
 (`Signer`), per SDLS (CCSDS 355.0-B) authentication.
@@ -19,6 +21,8 @@ from flight.links.base import (
     pump,
 )
 from flight.links.events import LINK_EVENTS, REJECTION_EVENTS
+from flight.links.framed import FramedCounters, FramedEndpoint, FramingConfig, split_framing
+from flight.links.framed_udp import FramedUdpLink
 from flight.links.security import (
     MAC_LENGTH,
     MAX_SEQUENCE,
@@ -69,6 +73,10 @@ __all__ = [
     "CommandGuard",
     "Deliver",
     "EventSink",
+    "FramedCounters",
+    "FramedEndpoint",
+    "FramedUdpLink",
+    "FramingConfig",
     "KeyFileError",
     "Link",
     "LinkCounters",
@@ -93,6 +101,7 @@ __all__ = [
     "pump",
     "seal",
     "signer_for_mission",
+    "split_framing",
     "unseal",
     "write_key",
 ]
@@ -142,7 +151,12 @@ def open_link(url: str, deliver: Deliver, *, ground: bool = False) -> Link:
     Raises:
         LinkError: malformed, unsupported, unbindable or (ground) unreachable.
     """
+    url, framing = split_framing(url)
     scheme, where, number = parse_link_url(url)
+    if framing is not None:
+        if scheme != "udp" or ground:
+            raise LinkError(f"framing=cop1 is offered on the board's udp links only, not {url!r}")
+        return FramedUdpLink(where, number, deliver, framing)
     if scheme == "serial":
         return SerialLink(where, number, deliver, required=ground)
     if scheme == "tcp":

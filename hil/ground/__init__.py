@@ -36,6 +36,7 @@ from hil.ground.errors import (
     ReplyTimeoutError,
     VerificationFailedError,
 )
+from hil.ground.framed import FopCounters, FramedGroundLink
 from hil.ground.link import (
     GroundLink,
     PlainTcEncoder,
@@ -64,6 +65,8 @@ __all__ = [
     "CommandError",
     "Decoded",
     "EncoderFactory",
+    "FopCounters",
+    "FramedGroundLink",
     "GroundClient",
     "GroundError",
     "GroundLink",

@@ -3,14 +3,15 @@
 Telecommand packets pass through a `TcEncoder` just before they leave: `PlainTcEncoder` sends
 them as they are (the `open-bench` mission). The SDLS authentication layer plugs in here as
 another encoder, wrapping each packet in its security header and trailer, without the client,
-the command encoding or the CLI changing. Telemetry arrives one space packet per datagram.
+the command encoding or the CLI changing. Telemetry arrives one space packet per datagram;
+a ``?framing=cop1`` URL opens `hil.ground.framed.FramedGroundLink` (FOP-1, TM frames) instead.
 """
 
 import socket
 import time
 from typing import Protocol
 
-from flight.links import parse_link_url
+from flight.links import parse_link_url, split_framing
 from hil.ground.errors import GroundLinkError
 
 __all__ = ["GroundLink", "PlainTcEncoder", "TcEncoder", "UdpGroundLink", "open_ground_link"]
@@ -111,16 +112,21 @@ class UdpGroundLink:
         self._sock.close()
 
 
-def open_ground_link(url: str, encoder: TcEncoder | None = None) -> UdpGroundLink:
-    """Open the ground end of `url` (``udp:HOST:PORT``).
+def open_ground_link(url: str, encoder: TcEncoder | None = None) -> GroundLink:
+    """Open the ground end of `url` (``udp:HOST:PORT``, optionally ``?framing=cop1&...``).
 
     Raises:
         GroundLinkError: malformed, or a scheme the ground does not speak yet.
     """
     try:
-        scheme, host, port = parse_link_url(url)
+        base, framing = split_framing(url)
+        scheme, host, port = parse_link_url(base)
     except Exception as exc:  # the flight's LinkError, kept as the cause
         raise GroundLinkError(str(exc)) from exc
     if scheme != "udp":
         raise GroundLinkError(f"the ground speaks udp:HOST:PORT only so far, not {url!r}")
+    if framing is not None:
+        from hil.ground.framed import FramedGroundLink  # noqa: PLC0415 - it imports this module
+
+        return FramedGroundLink(host, port, framing, encoder)
     return UdpGroundLink(host, port, encoder)

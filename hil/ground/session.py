@@ -20,7 +20,7 @@ from flight.links.security_keys import signer_for_mission
 from hil.ground.archive import Archive
 from hil.ground.client import GroundClient
 from hil.ground.errors import GroundError, GroundLinkError
-from hil.ground.link import PlainTcEncoder, TcEncoder, UdpGroundLink, open_ground_link
+from hil.ground.link import GroundLink, PlainTcEncoder, TcEncoder, open_ground_link
 
 __all__ = ["EncoderFactory", "Session", "load_dictionary", "open_session", "parse_time"]
 
@@ -79,7 +79,7 @@ class Session:
 
     mission: Mission
     dictionary: MissionDictionary
-    link: UdpGroundLink
+    link: GroundLink
     archive: Archive | None
     client: GroundClient
 

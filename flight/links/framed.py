@@ -1,0 +1,339 @@
+"""The framed link layer: TC frames and FARM-1 up, TM frames with the CLCW down. No I/O.
+
+Selected per link by URL options, e.g. ``udp:127.0.0.1:10030?framing=cop1&scid=0x1AB&vcid=0``
+(`split_framing`). Without ``framing=`` a link carries one packet per datagram as before.
+
+Up: each received unit is a CLTU (231.0-B, BCH-checked) or, on a datagram link, a bare TC
+frame (232.0-B); the frame's FECF is checked, its spacecraft ID must match, and FARM-1
+(232.1-B-2) decides: an AD frame is accepted in sequence only, a BD frame bypasses the check,
+Unlock and Set V(R) steer the FARM. An accepted frame's data field is one TC unit (a space
+packet, authenticated on secured missions) and goes to `deliver`, i.e. the guard and router.
+
+Down: packets are multiplexed into fixed-length TM frames (132.0-B) on the link's virtual
+channel, each carrying the FARM's current CLCW in its OCF; with nothing to send an idle frame
+goes out, so the ground always learns the FARM's state. On a stream every frame is prefixed
+with the ASM.
+
+Note: COP-1 control commands (Unlock, Set V(R)) are not authenticated (SDLS protects the data
+field of AD/BD frames); they can only reorder or stall delivery, never inject a command, and
+they never move a UDP link's downlink peer.
+"""
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from urllib.parse import parse_qsl
+
+from flight.ccsds.errors import CodecError, TruncatedError
+from flight.ccsds.frames import ASM, Clcw, TcFrame, TmMultiplexer, cltu_decode
+from flight.core.errors import LinkError
+from flight.links.base import Deliver, is_one_packet
+from flight.links.cop1 import Farm1, FarmEvent
+
+__all__ = [
+    "CLTU_START",
+    "FramedCounters",
+    "FramedEndpoint",
+    "FramingConfig",
+    "split_framing",
+]
+
+CLTU_START = b"\xeb\x90"
+MAX_TC_FRAME = 1024  # the TC frame length field's range (232.0-B)
+_MAX_STREAM_BACKLOG = 4 * 1024  # octets of a CLTU still incomplete before the stream resyncs
+_DELIVERED = {FarmEvent.ACCEPTED, FarmEvent.BYPASS}
+
+
+def _int(text: str) -> int:
+    return int(text, 0)
+
+
+@dataclass(frozen=True)
+class FramingConfig:
+    """The managed parameters of one framed link (both ends read the same URL options).
+
+    Attributes:
+        scid: spacecraft identifier (10 bits, in TC and TM frames alike).
+        vcid: the virtual channel for TC frames and TM frames.
+        frame_length: TM transfer frame length in octets (fixed per mission).
+        farm_window: FARM-1 sliding window width W (even, 2..254).
+        idle_s: the longest time without a TM frame (an idle frame then goes out).
+        fop_window: FOP-1 sliding window K (ground): frames unacknowledged at once.
+        t1: FOP-1 timer T1 in seconds (ground).
+        limit: FOP-1 transmission limit per frame (ground).
+    """
+
+    scid: int = 0x1AB
+    vcid: int = 0
+    frame_length: int = 256
+    farm_window: int = 20
+    idle_s: float = 1.0
+    fop_window: int = 8
+    t1: float = 0.5
+    limit: int = 10
+
+    def __post_init__(self) -> None:
+        checks = (
+            ("scid", self.scid, 0, 0x3FF),
+            ("vcid", self.vcid, 0, 7),  # TM frames carry 3 bits of VCID
+            ("frame", self.frame_length, 64, 2048),
+            ("window", self.farm_window, 2, 254),
+            ("fop_window", self.fop_window, 1, 127),
+            ("limit", self.limit, 1, 255),
+        )
+        for name, value, low, high in checks:
+            if not low <= value <= high:
+                raise LinkError(f"framing option {name}={value} is outside {low}..{high}")
+        if self.farm_window % 2:
+            raise LinkError(f"framing option window={self.farm_window} must be even")
+        if self.fop_window >= self.farm_window // 2 + 1:
+            raise LinkError("framing option fop_window must stay inside the FARM's half window")
+        if not (0.01 <= self.idle_s <= 3600 and 0.01 <= self.t1 <= 3600):
+            raise LinkError("framing options idle and t1 must be in 0.01..3600 s")
+
+    @classmethod
+    def from_query(cls, query: str) -> "FramingConfig":
+        """Read ``framing=cop1&scid=..&vcid=..&frame=..&window=..&idle=..&t1=..&limit=..``.
+
+        >>> FramingConfig.from_query("framing=cop1&scid=0x1AB&vcid=1").vcid
+        1
+
+        Raises:
+            LinkError: an unknown option or framing, or a value out of range.
+        """
+        known: dict[str, tuple[str, Callable[[str], object]]] = {
+            "scid": ("scid", _int),
+            "vcid": ("vcid", _int),
+            "frame": ("frame_length", _int),
+            "window": ("farm_window", _int),
+            "idle": ("idle_s", float),
+            "fop_window": ("fop_window", _int),
+            "t1": ("t1", float),
+            "limit": ("limit", _int),
+        }
+        values: dict[str, object] = {}
+        framing = None
+        for key, text in parse_qsl(query, keep_blank_values=True, strict_parsing=True):
+            if key == "framing":
+                framing = text
+                continue
+            if key not in known:
+                raise LinkError(
+                    f"unknown framing option {key!r} (known: framing, {', '.join(known)})"
+                )
+            name, parse = known[key]
+            try:
+                values[name] = parse(text)
+            except ValueError as exc:
+                raise LinkError(f"framing option {key}={text!r} is not a number") from exc
+        if framing != "cop1":
+            raise LinkError(f"unsupported framing {framing!r} (supported: framing=cop1)")
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def split_framing(url: str) -> tuple[str, FramingConfig | None]:
+    """Split ``URL?options`` into the transport URL and its framing (None: packets as they are).
+
+    >>> split_framing("udp:127.0.0.1:10030?framing=cop1&scid=0x1AB")[0]
+    'udp:127.0.0.1:10030'
+    >>> split_framing("udp:127.0.0.1:10015")
+    ('udp:127.0.0.1:10015', None)
+
+    Raises:
+        LinkError: malformed options.
+    """
+    base, mark, query = url.partition("?")
+    if not mark:
+        return url, None
+    try:
+        return base, FramingConfig.from_query(query)
+    except ValueError as exc:  # parse_qsl's strict parsing
+        raise LinkError(f"malformed link options in {url!r}: {exc}") from exc
+
+
+@dataclass
+class FramedCounters:
+    """What the framing layer made of the units it received and the frames it sent.
+
+    Attributes:
+        frames_in: TC frames that decoded (CLTU and FECF good).
+        bad: units whose CLTU or frame did not decode (BCH, FECF, header, length).
+        foreign: good frames for another spacecraft or virtual channel.
+        accepted: AD frames FARM-1 accepted in sequence.
+        bypass: BD frames passed on unchecked.
+        control: Unlock and Set V(R) frames applied.
+        duplicates: AD frames behind V(R) (already accepted; discarded).
+        ahead: AD frames ahead of V(R) (a gap; retransmission asked for).
+        lockouts: AD frames outside both windows, or discarded in Lockout.
+        no_buffer: AD frames refused in Wait.
+        not_one_packet: delivered data fields that were not exactly one packet.
+        frames_out: TM frames sent (idle frames included).
+        idle_frames: TM frames sent for their CLCW only.
+    """
+
+    frames_in: int = 0
+    bad: int = 0
+    foreign: int = 0
+    accepted: int = 0
+    bypass: int = 0
+    control: int = 0
+    duplicates: int = 0
+    ahead: int = 0
+    lockouts: int = 0
+    no_buffer: int = 0
+    not_one_packet: int = 0
+    frames_out: int = 0
+    idle_frames: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        """The counters by name."""
+        return asdict(self)
+
+
+_COUNTER_OF = {
+    FarmEvent.ACCEPTED: "accepted",
+    FarmEvent.BYPASS: "bypass",
+    FarmEvent.UNLOCK: "control",
+    FarmEvent.SET_VR: "control",
+    FarmEvent.DUPLICATE: "duplicates",
+    FarmEvent.AHEAD: "ahead",
+    FarmEvent.LOCKOUT: "lockouts",
+    FarmEvent.NO_BUFFER: "no_buffer",
+    FarmEvent.IGNORED: "foreign",
+}
+
+
+class FramedEndpoint:
+    """The board's end of COP-1 on one link: FARM-1 up, the TM multiplexer down.
+
+    Args:
+        config: the link's framing.
+        deliver: called with each TC unit FARM-1 lets through; returns whether it was
+            accepted (authenticated).
+        stream: TM frames are ASM-prefixed (a byte stream) rather than one per datagram.
+        clock: monotonic seconds (for the idle rate).
+    """
+
+    def __init__(
+        self,
+        config: FramingConfig,
+        deliver: Deliver,
+        *,
+        stream: bool = False,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        self.config = config
+        self.farm = Farm1(config.vcid, config.farm_window)
+        self.mux = TmMultiplexer(config.scid, config.vcid, config.frame_length)
+        self.counters = FramedCounters()
+        self._deliver = deliver
+        self._stream = stream
+        self._clock = clock or time.monotonic
+        self._backlog = bytearray()
+        self._reported: Clcw | None = None
+        self._last_out = -math.inf
+
+    @property
+    def clcw(self) -> Clcw:
+        """The CLCW FARM-1 reports now."""
+        return self.farm.clcw()
+
+    # ---- up ----
+    def take_unit(self, unit: bytes) -> tuple[bool, bool]:
+        """One datagram: a CLTU (starts with EB 90) or a bare TC frame.
+
+        Returns:
+            (valid, accepted): whether it held a good frame for this link (its sender should
+            hear the CLCW), and whether `deliver` accepted the unit inside.
+        """
+        if unit[:2] == CLTU_START:
+            try:
+                decoded = cltu_decode(unit)
+            except CodecError:
+                self.counters.bad += 1
+                return False, False
+            return self._take_frame(decoded.data)
+        return self._take_frame(unit, exact=True)
+
+    def take_stream(self, data: bytes) -> tuple[bool, bool]:
+        """Octets from a stream: every complete CLTU in them (and before them) is taken.
+
+        Returns:
+            (valid, accepted), either true for any of the CLTUs.
+        """
+        self._backlog += data
+        valid = accepted = False
+        while self._backlog:
+            try:
+                decoded = cltu_decode(bytes(self._backlog))  # no export pins the buffer
+            except TruncatedError:
+                if len(self._backlog) <= _MAX_STREAM_BACKLOG:
+                    break  # the rest of the CLTU is still on its way
+                self.counters.bad += 1  # its tail was lost: resynchronise on the next start
+                self._skip_start()
+                continue
+            except CodecError:
+                if len(self._backlog) < len(CLTU_START):
+                    break  # maybe the first octet of a start sequence
+                self.counters.bad += 1  # junk, or a code block that cannot be read
+                self._skip_start()
+                continue
+            del self._backlog[: decoded.end]
+            one_valid, one_accepted = self._take_frame(decoded.data)
+            valid, accepted = valid or one_valid, accepted or one_accepted
+        return valid, accepted
+
+    def _skip_start(self) -> None:
+        """Drop octets up to the next start sequence (keeping a last 0xEB that may begin one)."""
+        start = self._backlog.find(CLTU_START, 1)
+        if start < 0:
+            start = len(self._backlog) - (self._backlog[-1:] == CLTU_START[:1])
+        del self._backlog[:start]
+
+    def _take_frame(self, raw: bytes, *, exact: bool = False) -> tuple[bool, bool]:
+        counters = self.counters
+        try:
+            frame = TcFrame.unpack(raw)
+        except CodecError:
+            counters.bad += 1
+            return False, False
+        if exact and len(raw) != 5 + len(frame.data) + 2:
+            counters.bad += 1  # a datagram holds one frame, nothing after it
+            return False, False
+        counters.frames_in += 1
+        # another spacecraft's frame counts as foreign, as another virtual channel's does
+        event = self.farm.receive(frame) if frame.scid == self.config.scid else FarmEvent.IGNORED
+        name = _COUNTER_OF[event]
+        setattr(counters, name, getattr(counters, name) + 1)
+        valid = event is not FarmEvent.IGNORED
+        if event not in _DELIVERED:
+            return valid, False
+        if not is_one_packet(frame.data):
+            counters.not_one_packet += 1
+            return True, False
+        return True, self._deliver(frame.data)
+
+    # ---- down ----
+    def frames(self, packets: bytes = b"") -> list[bytes]:
+        """`packets` (whole, back to back) in TM frames with the current CLCW; an idle frame
+        when there are none. Every frame is complete: nothing is held back."""
+        clcw = self.farm.clcw()
+        self.mux.ocf = clcw.to_ocf()
+        out = bytes(self.mux.frames(packets, flush=True))
+        length = self.config.frame_length
+        frames = [out[i : i + length] for i in range(0, len(out), length)]
+        self._reported = clcw
+        self._last_out = self._clock()
+        self.counters.frames_out += len(frames)
+        if not packets:
+            self.counters.idle_frames += len(frames)
+        if self._stream:
+            return [ASM + frame for frame in frames]
+        return frames
+
+    def idle_due(self) -> bool:
+        """Whether an idle frame should go out: the CLCW changed, or the line was quiet."""
+        if self._reported != self.farm.clcw():
+            return True
+        return self._clock() - self._last_out >= self.config.idle_s

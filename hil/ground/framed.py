@@ -1,0 +1,240 @@
+"""The ground's framed link: FOP-1 over CLTUs up, TM frames (CLCW, packets) down.
+
+Each telecommand unit (signed by the mission's `TcEncoder`) becomes the data field of a Type-AD
+TC frame, sent CLTU-encoded under FOP-1 (`flight.links.cop1.Fop1`): up to K frames
+unacknowledged, retransmitted when timer T1 runs out or when a CLCW asks for it. Every TM frame
+that comes back updates FOP-1 with its CLCW and is demultiplexed into packets for the client.
+
+The AD service is initiated on the first telecommand, and again after an alert (a lockout, the
+transmission limit): Unlock goes out (which also tells a UDP board where the ground is), the
+first CLCW that answers gives the FARM's V(R), and the FOP initiates with Set V(R) to that value,
+becoming Active once a CLCW confirms it. FOP-1 runs inside `send` and `receive`, so a client
+waiting for its verification reports keeps the window moving.
+"""
+
+import logging
+import select
+import socket
+import time
+from collections import deque
+from dataclasses import dataclass
+
+from flight.ccsds import CodecError, split_packets
+from flight.ccsds.frames import Clcw, TcFrame, TmDemultiplexer, TmFrame, cltu_encode
+from flight.links.cop1 import Fop1, FopState
+from flight.links.framed import FramingConfig
+from hil.ground.errors import GroundLinkError
+from hil.ground.link import PlainTcEncoder, TcEncoder
+
+__all__ = ["FopCounters", "FramedGroundLink"]
+
+log = logging.getLogger(__name__)
+
+_MAX_DATAGRAM = 65535
+_ESTABLISH_TIMEOUT = 5.0  # seconds to get the AD service going before giving up
+
+
+@dataclass
+class FopCounters:
+    """What the ground's FOP-1 did.
+
+    Attributes:
+        frames_out: TC frames transmitted (first transmissions and retransmissions).
+        ad_frames: distinct AD frames (telecommand units) transmitted.
+        retransmissions: AD frames transmitted again.
+        control_frames: Unlock and Set V(R) frames transmitted.
+        initiations: times the AD service was (re)initiated.
+        alerts: FOP-1 alerts (lockout, transmission limit, an N(R) it could not reconcile).
+        lockouts_seen: CLCWs received with the lockout flag set.
+        retransmit_flags: CLCWs received with the retransmit flag set.
+        tm_frames: TM frames received; bad_frames: those that did not decode.
+    """
+
+    frames_out: int = 0
+    ad_frames: int = 0
+    retransmissions: int = 0
+    control_frames: int = 0
+    initiations: int = 0
+    alerts: int = 0
+    lockouts_seen: int = 0
+    retransmit_flags: int = 0
+    tm_frames: int = 0
+    bad_frames: int = 0
+
+
+class FramedGroundLink:
+    """The ground end of a ``?framing=cop1`` UDP link.
+
+    Args:
+        host: the flight's address.
+        port: the flight's port.
+        config: the link's framing (the same URL options as the board's).
+        encoder: the telecommand encoder (the security layer).
+
+    Raises:
+        GroundLinkError: the socket cannot be created.
+    """
+
+    def __init__(
+        self, host: str, port: int, config: FramingConfig, encoder: TcEncoder | None = None
+    ) -> None:
+        self.url = f"udp:{host}:{port}"
+        self.config = config
+        self._address = (host, port)
+        self._encoder = encoder or PlainTcEncoder()
+        try:
+            self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        except OSError as exc:
+            raise GroundLinkError(f"cannot open {self.url}: {exc}") from exc
+        self.fop = Fop1(
+            config.scid,
+            config.vcid,
+            time.monotonic,
+            window=config.fop_window,
+            t1=config.t1,
+            transmission_limit=config.limit,
+        )
+        self.demux = TmDemultiplexer(config.vcid, config.frame_length)
+        self.counters = FopCounters()
+        self.clcw: Clcw | None = None  # the last CLCW received
+        self.sent = 0
+        self.received = 0
+        self._packets: deque[bytes] = deque()
+        self._sent_ad: dict[int, TcFrame] = {}
+        self._alerts_seen = 0
+
+    # ---- the GroundLink protocol ----
+    def send(self, packet: bytes) -> None:
+        """Queue one telecommand for sequence-controlled delivery (initiating AD if needed).
+
+        Raises:
+            GroundLinkError: the AD service cannot be initiated, or a datagram cannot be sent.
+        """
+        if self.fop.state is FopState.INITIAL:
+            self.establish(time.monotonic() + _ESTABLISH_TIMEOUT)
+        self.fop.send(self._encoder.encode(packet))
+        self.sent += 1
+        self._run_fop()
+
+    def receive(self, deadline: float) -> bytes | None:
+        """One telemetry packet, or None at `deadline`; FOP-1 runs meanwhile."""
+        while not self._packets:
+            if not self._step(deadline):
+                return None
+        self.received += 1
+        return self._packets.popleft()
+
+    def close(self) -> None:
+        """Close the socket."""
+        self._sock.close()
+
+    # ---- COP-1 ----
+    def establish(self, deadline: float) -> None:
+        """Initiate the AD service: Unlock, learn V(R) from the CLCW, Set V(R), await Active.
+
+        Raises:
+            GroundLinkError: no CLCW confirms it before `deadline`.
+        """
+        self.counters.initiations += 1
+        self._sent_ad.clear()
+        clcw_before = self.clcw
+        unlock = TcFrame.unlock(self.config.scid, self.config.vcid)
+        next_unlock = 0.0
+        answered = None
+        while answered is None:
+            now = time.monotonic()
+            if now >= deadline:
+                raise GroundLinkError(f"no CLCW from {self.url}: the AD service did not start")
+            if now >= next_unlock:
+                self._transmit(unlock)
+                next_unlock = now + self.config.t1
+            self._step(min(deadline, next_unlock))
+            if self.clcw is not None and self.clcw is not clcw_before and not self.clcw.lockout:
+                answered = self.clcw
+        self.fop.initiate_with_set_vr(answered.report_value, answered.farm_b_counter)
+        self._alerts_seen = len(self.fop.alerts)
+        self._run_fop()
+        while self.fop.state is FopState.INITIALISING_WITH_BC:
+            if not self._step(deadline):
+                raise GroundLinkError(f"{self.url}: Set V(R) was not confirmed by a CLCW")
+        if self.fop.state is not FopState.ACTIVE:
+            raise GroundLinkError(f"{self.url}: the AD service did not start: {self.fop.alerts}")
+
+    def flush(self, deadline: float) -> bool:
+        """Run FOP-1 until every queued telecommand is acknowledged; False at `deadline`."""
+        while self.fop.pending:
+            if self.fop.state is FopState.INITIAL or not self._step(deadline):
+                return False
+        return True
+
+    def transmit_frame(self, frame: TcFrame) -> None:
+        """Send one frame as it is, outside FOP-1 (tests, expert commanding)."""
+        self._transmit(frame)
+
+    def _run_fop(self) -> None:
+        for frame in self.fop.poll():
+            self._transmit(frame)
+        if len(self.fop.alerts) > self._alerts_seen:
+            for reason in self.fop.alerts[self._alerts_seen :]:
+                log.warning("FOP-1 alert on %s: %s", self.url, reason)
+            self.counters.alerts += len(self.fop.alerts) - self._alerts_seen
+            self._alerts_seen = len(self.fop.alerts)
+
+    def _transmit(self, frame: TcFrame) -> None:
+        counters = self.counters
+        if frame.control:
+            counters.control_frames += 1
+        elif self._sent_ad.get(frame.seq) is frame:
+            counters.retransmissions += 1
+        elif not frame.bypass:
+            self._sent_ad[frame.seq] = frame
+            counters.ad_frames += 1
+        try:
+            self._sock.sendto(cltu_encode(frame.pack()), self._address)
+        except OSError as exc:
+            raise GroundLinkError(f"cannot send to {self.url}: {exc}") from exc
+        counters.frames_out += 1
+
+    def _step(self, deadline: float) -> bool:
+        """Wait for TM frames until T1's next tick or `deadline`; False once it passed."""
+        now = time.monotonic()
+        if now >= deadline:
+            self._run_fop()
+            return False
+        wait = min(deadline - now, self.config.t1 / 4)
+        if select.select([self._sock], [], [], wait)[0]:
+            self._read()
+        self._run_fop()
+        return True
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data = self._sock.recv(_MAX_DATAGRAM, socket.MSG_DONTWAIT)
+            except (BlockingIOError, InterruptedError):
+                return
+            except ConnectionRefusedError:
+                continue  # ICMP from an earlier send: the flight is not up yet
+            except OSError as exc:
+                raise GroundLinkError(f"cannot receive from {self.url}: {exc}") from exc
+            self._take(data)
+
+    def _take(self, data: bytes) -> None:
+        counters = self.counters
+        counters.tm_frames += 1
+        try:
+            frame = TmFrame.unpack(data)
+        except CodecError:
+            counters.bad_frames += 1
+            return
+        if frame.vcid != self.config.vcid or frame.scid != self.config.scid:
+            return
+        clcw = frame.clcw
+        if clcw is not None:
+            self.clcw = clcw
+            counters.lockouts_seen += clcw.lockout
+            counters.retransmit_flags += clcw.retransmit
+            self.fop.on_clcw(clcw)
+        result = self.demux.feed(data)
+        batch = split_packets(result.packets)
+        self._packets.extend(bytes(packet) for packet in batch)
