@@ -55,6 +55,8 @@ from flight.services import (
     TimeService,
     Verifier,
 )
+from hal.backends.sim.control import ENV_VAR as SIM_CONTROL_ENV
+from hal.backends.sim.control import SimControl
 from hal.errors import ConfigError as HalConfigError
 
 __all__ = [
@@ -99,6 +101,7 @@ class Flight:
     hardware: Hardware | None = None
     science: ScienceRelay | None = None
     owns_hardware: bool = True  # False when the caller handed the board in and keeps it
+    sim_control: SimControl | None = None  # the rig's stimulus channel (sim board only)
 
     def stats(self) -> dict[str, int]:
         """The system's counters, as the core app's housekeeping reports them."""
@@ -159,6 +162,8 @@ class Flight:
             link.close()
         if self.hardware is not None and self.owns_hardware:
             self.hardware.close()
+        if self.sim_control is not None:
+            self.sim_control.close()
         if self.health.notifier is not None:
             self.health.notifier.close()
 
@@ -366,9 +371,10 @@ def build_flight(
         ("pus-events", events.step),
         ("pus-housekeeping", housekeeping.step),
         ("pus-time", time_service.step),
-        ("pus-schedule", schedule.step),
     ):
         executive.add_task(service_hz, name, step)
+    # Time-tagged commands go out on the fastest rate group: within 20 ms of their time at 50 Hz.
+    executive.add_task(max(mission.rates_hz), "pus-schedule", schedule.step)
     deliver = guard.gate(router.handle) if guard is not None else _accept_all(router.handle)
     opened = _open_links(link_urls, deliver, executive, downlink)
     if opened:
@@ -420,4 +426,14 @@ def build_flight(
         owns_hardware,
     )
     core.attach_stats(flight.stats, flight.link_stats)
+    _open_sim_control(flight, executive)
     return flight
+
+
+def _open_sim_control(flight: Flight, executive: Executive) -> None:
+    """On the simulated board, let the HIL rig set stimulus through a local socket it names."""
+    path = os.environ.get(SIM_CONTROL_ENV)
+    hardware = flight.hardware
+    if path and hardware is not None and hardware.sim is not None:
+        flight.sim_control = SimControl(hardware.sim, path, health=hardware.health)
+        executive.add_reader(flight.sim_control, flight.sim_control.on_readable)

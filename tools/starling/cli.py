@@ -16,6 +16,7 @@ SUBCOMMANDS = {
     "bench": "tools.starling.bench",
     "ground": "tools.starling.ground",
     "dict": "tools.starling.dict",
+    "hil": "tools.starling.hil",
     "deploy": "tools.starling.deploy",
 }
 

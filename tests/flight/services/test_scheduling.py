@@ -46,8 +46,11 @@ def test_inserted_ping_is_released_at_the_first_tick_at_or_after_its_time(bench)
     released = bench.run(3.0)
     pings = [tm for tm in released if tm.service == 17]
     reports = [tm for tm in released if tm.service == 1]
-    # Exactly on the 10 Hz grid: 5.0 is a tick, 7.05 waits for the 7.1 tick.
-    assert [_stamp(tm) for tm in pings] == [5.0, CucTime.from_seconds(EPOCH + 7.1).seconds - EPOCH]
+    # Exactly on the fastest (50 Hz) grid: 5.0 is a tick, 7.05 waits for the 7.06 tick.
+    assert [_stamp(tm) for tm in pings] == [
+        5.0,
+        CucTime.from_seconds(EPOCH + 7.06).seconds - EPOCH,
+    ]
     assert [(tm.subservice, _req(tm)) for tm in reports] == [
         (1, early[:4]),
         (3, early[:4]),
@@ -98,7 +101,8 @@ def test_disabled_release_holds_activities_until_enabled(bench) -> None:  # type
     assert not [tm for tm in bench.run(3.0) if tm.service == 17]
     bench.tc(CORE, 11, 1)
     (ping,) = [tm for tm in bench.run(0.15) if tm.service == 17]
-    assert _stamp(ping) == CucTime.from_seconds(EPOCH + 3.1).seconds - EPOCH
+    # released on the first 50 Hz schedule tick after re-enabling at 3.0 s
+    assert _stamp(ping) == CucTime.from_seconds(EPOCH + 3.02).seconds - EPOCH
 
 
 def test_bad_inserts_are_refused_whole(bench) -> None:  # type: ignore[no-untyped-def]

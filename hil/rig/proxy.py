@@ -1,0 +1,255 @@
+"""Link fault injection: a UDP proxy on the real link, between the ground and the unit.
+
+The ground talks to the proxy's port; the proxy talks to the unit from its own socket, so
+the unit answers telemetry to the proxy, which passes it to the ground. Each direction has
+its own `Faults` (drop, flip one bit, delay with jitter, duplicate, reorder) drawn from its
+own `random.Random` seeded from `seed`, so a seed replays the same damage; `counters` says
+exactly what was done to what, so the unit's own link counters can be checked against them.
+
+    with LinkProxy("udp:127.0.0.1:10015", seed=7) as proxy:
+        proxy.uplink = Faults(flip=0.2, duplicate=0.1)
+        ground = open_ground_link(proxy.url)
+"""
+
+import heapq
+import random
+import selectors
+import socket
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+
+from flight.links import parse_link_url
+
+__all__ = ["DirectionCounters", "Faults", "LinkProxy"]
+
+_MAX_DATAGRAM = 65543
+_TICK = 0.02
+
+
+@dataclass(frozen=True)
+class Faults:
+    """What happens to the datagrams of one direction (probabilities per datagram).
+
+    Attributes:
+        drop: lost.
+        flip: one random bit inverted.
+        duplicate: sent twice.
+        reorder: held back and sent after the next datagram.
+        delay: seconds every datagram is held.
+        jitter: up to this many seconds more, uniformly.
+    """
+
+    drop: float = 0.0
+    flip: float = 0.0
+    duplicate: float = 0.0
+    reorder: float = 0.0
+    delay: float = 0.0
+    jitter: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("drop", "flip", "duplicate", "reorder"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} is a probability, got {getattr(self, name)}")
+        if self.delay < 0 or self.jitter < 0:
+            raise ValueError("delay and jitter are seconds >= 0")
+
+
+@dataclass
+class DirectionCounters:
+    """What one direction did.
+
+    Attributes:
+        received: datagrams taken in.
+        delivered: datagrams sent on (duplicates counted).
+        dropped: lost on purpose.
+        flipped: delivered with a bit inverted (each copy counted).
+        duplicated: extra copies sent.
+        reordered: sent after a later one.
+    """
+
+    received: int = 0
+    delivered: int = 0
+    dropped: int = 0
+    flipped: int = 0
+    duplicated: int = 0
+    reordered: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        """The counters by name."""
+        return asdict(self)
+
+
+@dataclass(order=True)
+class _Pending:
+    due: float
+    order: int
+    data: bytes = field(compare=False)
+    upstream: bool = field(compare=False)
+    flipped: bool = field(compare=False)
+
+
+class LinkProxy:
+    """A UDP proxy in front of `target` (``udp:HOST:PORT``), serving on 127.0.0.1.
+
+    Args:
+        target: the unit's link URL.
+        seed: seeds the fault generator.
+
+    Attributes:
+        url: where the ground should send (``udp:127.0.0.1:PORT``).
+        uplink: faults on telecommands (ground to unit).
+        downlink: faults on telemetry (unit to ground).
+        counters: per direction, ``"uplink"`` and ``"downlink"``.
+    """
+
+    def __init__(self, target: str, *, seed: int = 0) -> None:
+        scheme, host, port = parse_link_url(target)
+        if scheme != "udp":
+            raise ValueError(f"the link proxy speaks udp:HOST:PORT, not {target!r}")
+        self.target = (host, port)
+        self.seed = seed
+        self.uplink = Faults()
+        self.downlink = Faults()
+        self.counters = {"uplink": DirectionCounters(), "downlink": DirectionCounters()}
+        self._rngs = self._seeded()
+        self._front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self._front.bind(("127.0.0.1", 0))
+        self._back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self._back.bind(("0.0.0.0", 0))  # noqa: S104 -- the unit may be on another host
+        self.url = f"udp:127.0.0.1:{self._front.getsockname()[1]}"
+        self._ground: tuple[str, int] | None = None
+        self._pending: list[_Pending] = []
+        self._held: dict[bool, _Pending | None] = {True: None, False: None}
+        self._order = 0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="rig-link-proxy", daemon=True)
+        self._thread.start()
+
+    def __enter__(self) -> "LinkProxy":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def configure(self, *, uplink: Faults | None = None, downlink: Faults | None = None) -> None:
+        """Set the faults of each direction (None: no faults) and reseed the generator."""
+        with self._lock:
+            self.uplink = uplink or Faults()
+            self.downlink = downlink or Faults()
+            self._rngs = self._seeded()
+
+    def _seeded(self) -> dict[bool, random.Random]:
+        # One generator per direction: the damage to one does not depend on the timing of
+        # the other. Fault injection, not cryptography.
+        return {
+            upstream: random.Random(self.seed * 2 + int(upstream))  # noqa: S311
+            for upstream in (True, False)
+        }
+
+    def clear(self) -> None:
+        """No faults; release anything held back for reordering."""
+        with self._lock:
+            self.uplink, self.downlink = Faults(), Faults()
+            for upstream, held in self._held.items():
+                if held is not None:
+                    heapq.heappush(self._pending, held)
+                    self._held[upstream] = None
+
+    def snapshot(self) -> dict[str, dict[str, int]]:
+        """A copy of the counters."""
+        with self._lock:
+            return {name: c.as_dict() for name, c in self.counters.items()}
+
+    def settle(self, timeout: float = 2.0) -> None:
+        """Wait until nothing is queued or held (bounded by `timeout`)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not self._pending and not any(self._held.values()):
+                    return
+            time.sleep(_TICK)
+
+    def _run(self) -> None:
+        selector = selectors.DefaultSelector()
+        selector.register(self._front, selectors.EVENT_READ, True)
+        selector.register(self._back, selectors.EVENT_READ, False)
+        while not self._stop.is_set():
+            with self._lock:
+                wait = min((p.due for p in self._pending), default=time.monotonic() + _TICK * 5)
+            for key, _ in selector.select(max(0.0, min(wait - time.monotonic(), _TICK * 5))):
+                sock: socket.socket = key.fileobj  # type: ignore[assignment]
+                try:
+                    data, sender = sock.recvfrom(_MAX_DATAGRAM)
+                except OSError:
+                    continue
+                with self._lock:
+                    if key.data:
+                        self._ground = (str(sender[0]), int(sender[1]))
+                    self._take(data, upstream=bool(key.data))
+            self._flush()
+        selector.close()
+
+    def _take(self, data: bytes, *, upstream: bool) -> None:
+        faults = self.uplink if upstream else self.downlink
+        counters = self.counters["uplink" if upstream else "downlink"]
+        counters.received += 1
+        rng = self._rngs[upstream]
+        if rng.random() < faults.drop:
+            counters.dropped += 1
+            return
+        copies = 2 if rng.random() < faults.duplicate else 1
+        counters.duplicated += copies - 1
+        for _ in range(copies):
+            payload, flipped = data, False
+            if data and rng.random() < faults.flip:
+                bit = rng.randrange(len(data) * 8)
+                mutable = bytearray(data)
+                mutable[bit // 8] ^= 1 << (bit % 8)
+                payload, flipped = bytes(mutable), True
+            due = time.monotonic() + faults.delay + rng.uniform(0.0, faults.jitter)
+            self._order += 1
+            pending = _Pending(due, self._order, payload, upstream, flipped)
+            held = self._held[upstream]
+            if held is None and rng.random() < faults.reorder:
+                self._held[upstream] = pending
+                counters.reordered += 1
+                continue
+            heapq.heappush(self._pending, pending)
+            if held is not None:  # the held one goes right after this one
+                held.due, held.order = pending.due, self._order + 1
+                self._order += 1
+                heapq.heappush(self._pending, held)
+                self._held[upstream] = None
+
+    def _flush(self) -> None:
+        now = time.monotonic()
+        while True:
+            with self._lock:
+                if not self._pending or self._pending[0].due > now:
+                    return
+                item = heapq.heappop(self._pending)
+                counters = self.counters["uplink" if item.upstream else "downlink"]
+                ground = self._ground
+            if item.upstream:
+                address: tuple[str, int] | None = self.target
+                sock = self._back
+            else:
+                address, sock = ground, self._front
+            if address is None:
+                continue
+            try:
+                sock.sendto(item.data, address)
+            except OSError:
+                continue
+            with self._lock:
+                counters.delivered += 1
+                counters.flipped += int(item.flipped)
+
+    def close(self) -> None:
+        """Stop the proxy and close its sockets."""
+        self._stop.set()
+        self._thread.join(2.0)
+        self._front.close()
+        self._back.close()

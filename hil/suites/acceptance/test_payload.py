@@ -1,0 +1,44 @@
+"""The payload tracks its stimulus, and a failed sensor sends it to SAFE with an event.
+
+Needs a mission that flies the payload app on the simulated board, and a flight that serves
+the sim control channel.
+"""
+
+import pytest
+
+from hil.rig import RigGround, Stimulus, event, hk, near
+
+OFF, SAFE = 0, 3
+HK_WAIT_S = 12.0
+
+
+def _payload(ground: RigGround) -> None:
+    """Skip without a payload app; else make sure it is powered (STANDBY or beyond)."""
+    if ground.dictionary.app("payload") is None:
+        pytest.skip("the mission flies no payload app")
+    mode = ground.housekeeping("payload", "PAYLOAD_HK")["mode"]
+    if mode == SAFE:
+        ground.send_and_assert_command("payload.EXIT_SAFE")
+    elif mode == OFF:
+        ground.send_and_assert_command("payload.POWER_ON")
+
+
+def test_housekeeping_tracks_the_stimulus(ground: RigGround, stimulus: Stimulus) -> None:
+    _payload(ground)
+    stimulus.set("tmp117", temperature_c=31.5)
+    start = ground.mark()
+    ground.await_tlm(
+        hk("payload", "PAYLOAD_HK", detector_temperature_c=near(31.5, 0.1)),
+        start=start,
+        timeout=HK_WAIT_S,
+    )
+
+
+def test_sensor_failure_raises_an_event_and_enters_safe(
+    ground: RigGround, stimulus: Stimulus
+) -> None:
+    _payload(ground)
+    start = ground.mark()
+    stimulus.inject("tmp117", "nack")
+    ground.await_tlm(event("payload", "SENSOR_FAILED"), start=start, timeout=HK_WAIT_S)
+    ground.await_tlm(hk("payload", "PAYLOAD_HK", mode=SAFE), start=start, timeout=HK_WAIT_S)
