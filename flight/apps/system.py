@@ -11,13 +11,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flight.apps.core import CoreApp
-from flight.apps.hardware import Hardware, HardwareApp
-from flight.apps.registry import REGISTRY
+from flight.apps.hardware import Hardware
+from flight.apps.parts import (
+    PARAMETER_STORE,
+    REPLAY_STORE,
+    SCHEDULE_STORE,
+    TIME_STORE,
+    accept_all,
+    make_apps,
+    make_guard,
+    open_board,
+    open_links,
+    open_sim_control,
+    science_relay,
+    tick_links,
+    warn_unauthenticated,
+)
 from flight.apps.science import ScienceRelay
 from flight.core import (
     EVENT_MID,
     App,
-    AppContext,
     AppState,
     Clock,
     ConfigError,
@@ -37,11 +50,7 @@ from flight.core import (
 )
 from flight.links import (
     CommandGuard,
-    Deliver,
     Link,
-    ensure_dev_key,
-    load_keyring,
-    open_link,
 )
 from flight.services import (
     Downlink,
@@ -55,9 +64,7 @@ from flight.services import (
     TimeService,
     Verifier,
 )
-from hal.backends.sim.control import ENV_VAR as SIM_CONTROL_ENV
 from hal.backends.sim.control import SimControl
-from hal.errors import ConfigError as HalConfigError
 
 __all__ = [
     "PARAMETER_STORE",
@@ -69,12 +76,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-PARAMETER_STORE = "parameters"
-SCHEDULE_STORE = "schedule"
-TIME_STORE = "time"
-REPLAY_STORE = "anti-replay"
-_BANNER = "!" * 78
 
 
 @dataclass
@@ -168,114 +169,6 @@ class Flight:
             self.health.notifier.close()
 
 
-def _warn_unauthenticated(mission: Mission, links: Sequence[str]) -> None:
-    log.warning(_BANNER)
-    log.warning(
-        "AUTHENTICATION IS OFF: mission %r accepts UNAUTHENTICATED telecommands", mission.name
-    )
-    log.warning("from anyone who can reach %s. Bench use only; never fly this.", ", ".join(links))
-    log.warning(_BANNER)
-
-
-def _tick(links: Sequence[Link]) -> None:
-    for link in links:
-        link.tick()
-
-
-def _board(mission: Mission, clock: Clock, directory: Path) -> Hardware:
-    try:
-        return Hardware.for_board(mission.board, clock=clock, storage_path=str(directory))
-    except HalConfigError as exc:
-        raise ConfigError(str(exc), source=mission.source, key="mission.board") from exc
-
-
-def _science_relay(
-    bus: SoftwareBus, executive: Executive, rate_hz: int, links: Sequence[Link]
-) -> ScienceRelay:
-    relay = ScienceRelay(bus)
-    executive.add_task(rate_hz, "science", relay.step)
-    for link in links:
-        relay.add_sink(link.send)
-    return relay
-
-
-def _make_apps(
-    mission: Mission,
-    clock: Clock,
-    bus: SoftwareBus,
-    workers: Workers | None,
-    directory: Path,
-    *,
-    hardware: Hardware,
-) -> dict[str, App]:
-    apps: dict[str, App] = {}
-    for config in mission.apps:
-        kind = REGISTRY.get(config.kind)
-        if kind is None:
-            known = ", ".join(sorted(REGISTRY))
-            raise ConfigError(
-                f"unknown app kind {config.kind!r} (known: {known})",
-                source=mission.source,
-                key=config.name,
-            )
-        ctx = AppContext(config.name, config.apid, clock, bus, workers, directory / config.name)
-        apps[config.name] = kind(ctx, hardware) if issubclass(kind, HardwareApp) else kind(ctx)
-    return apps
-
-
-def _open_links(
-    urls: Sequence[str], deliver: Deliver, executive: Executive, downlink: Downlink
-) -> list[Link]:
-    opened: list[Link] = []
-    try:
-        for url in urls:
-            link = open_link(url, deliver)
-            opened.append(link)
-            executive.add_reader(link, link.on_readable)
-            downlink.add_sink(link.send)
-    except Exception:
-        for link in opened:
-            link.close()
-        raise
-    return opened
-
-
-def _make_guard(
-    mission: Mission,
-    directory: Path,
-    fsync: Callable[[int], None],
-    emit: Callable[[EventDef, bytes], None],
-) -> CommandGuard:
-    """The authentication layer: keys from the unit's key directory, a persisted window."""
-    settings = mission.security
-    key_dir = settings.key_path(directory)
-    if settings.dev_key:
-        created = ensure_dev_key(key_dir, settings.spi)
-        if created is not None:
-            log.warning(
-                "generated a DEVELOPMENT key at %s (mode 0600): the ground on this machine "
-                "signs with it; provision real keys for anything that flies",
-                created,
-            )
-    keys = load_keyring(key_dir)
-    log.info(
-        "telecommands must be authenticated (HMAC-SHA-256, window %d); keys %s from %s",
-        settings.window,
-        sorted(keys),
-        key_dir,
-    )
-    store = Store(directory, REPLAY_STORE, fsync=fsync)
-    return CommandGuard(keys, store, window=settings.window, emit=emit)
-
-
-def _accept_all(handle: Callable[[bytes], None]) -> Deliver:
-    def deliver(packet: bytes) -> bool:
-        handle(packet)
-        return True
-
-    return deliver
-
-
 def build_flight(
     mission: Mission,
     *,
@@ -310,8 +203,8 @@ def build_flight(
     bus = SoftwareBus()
     workers = Workers(bus, threads=mission.workers) if mission.workers > 0 else None
     owns_hardware = hardware is None
-    hardware = hardware or _board(mission, clock, directory)
-    apps = _make_apps(mission, clock, bus, workers, directory, hardware=hardware)
+    hardware = hardware or open_board(mission, clock, directory)
+    apps = make_apps(mission, clock, bus, workers, directory, hardware=hardware)
     cores = [app for app in apps.values() if isinstance(app, CoreApp)]
     if len(cores) != 1:
         raise ConfigError("a mission needs exactly one core app", source=mission.source)
@@ -338,7 +231,7 @@ def build_flight(
             record = EventRecord(core.apid, "links", event, clock.now(), aux)
             bus.publish(EVENT_MID, record, "links")
 
-        guard = _make_guard(mission, directory, fsync, emit)
+        guard = make_guard(mission, directory, fsync, emit)
     parameters = ParameterStore(Store(directory, PARAMETER_STORE, fsync=fsync), apps.values())
     housekeeping = HousekeepingService(downlink, executive, clock)
     events = EventService(downlink, bus)
@@ -375,11 +268,11 @@ def build_flight(
         executive.add_task(service_hz, name, step)
     # Time-tagged commands go out on the fastest rate group: within 20 ms of their time at 50 Hz.
     executive.add_task(max(mission.rates_hz), "pus-schedule", schedule.step)
-    deliver = guard.gate(router.handle) if guard is not None else _accept_all(router.handle)
-    opened = _open_links(link_urls, deliver, executive, downlink)
+    deliver = guard.gate(router.handle) if guard is not None else accept_all(router.handle)
+    opened = open_links(link_urls, deliver, executive, downlink)
     if opened:
         # Reconnect attempts (a serial adapter unplugged and back) at the slowest rate.
-        executive.add_task(min(mission.rates_hz), "links", lambda: _tick(opened))
+        executive.add_task(min(mission.rates_hz), "links", lambda: tick_links(opened))
     restored = parameters.restore()
     mission_time.restore()
     scheduled = schedule.restore()
@@ -395,7 +288,7 @@ def build_flight(
     )
     if not mission.authentication:
         core.unauthenticated = True
-        _warn_unauthenticated(mission, [link.url for link in opened])
+        warn_unauthenticated(mission, [link.url for link in opened])
     flight = Flight(
         mission,
         directory,
@@ -422,18 +315,9 @@ def build_flight(
         ),
         guard,
         hardware,
-        _science_relay(bus, executive, service_hz, opened),
+        science_relay(bus, executive, service_hz, opened),
         owns_hardware,
     )
     core.attach_stats(flight.stats, flight.link_stats)
-    _open_sim_control(flight, executive)
+    open_sim_control(flight, executive)
     return flight
-
-
-def _open_sim_control(flight: Flight, executive: Executive) -> None:
-    """On the simulated board, let the HIL rig set stimulus through a local socket it names."""
-    path = os.environ.get(SIM_CONTROL_ENV)
-    hardware = flight.hardware
-    if path and hardware is not None and hardware.sim is not None:
-        flight.sim_control = SimControl(hardware.sim, path, health=hardware.health)
-        executive.add_reader(flight.sim_control, flight.sim_control.on_readable)

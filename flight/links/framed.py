@@ -32,7 +32,6 @@ from flight.links.base import Deliver, is_one_packet
 from flight.links.cop1 import Farm1, FarmEvent
 
 __all__ = [
-    "CLTU_START",
     "FramedCounters",
     "FramedEndpoint",
     "FramingConfig",
