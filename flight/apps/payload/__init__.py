@@ -1,7 +1,8 @@
 """The payload app: an environment and radiation monitor (app, messages, events, params).
 
 Beside the template's four files it has `modes` (the transition table), `sensors` (drivers
-into SI readings, failure bookkeeping), `limits` and `product` (the science data product).
+into SI readings, failure bookkeeping), `gnss` (the last valid fix), `limits`, `product` (the
+science data product) and `downlink` (products tagged, packetized and published).
 """
 
 from flight.apps.payload.app import PayloadApp

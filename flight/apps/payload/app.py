@@ -4,8 +4,9 @@ Every sample cycle (the `sample_period_ms` parameter) in STANDBY, SCIENCE and SA
 the BME280 (bay air), TMP117 (detector temperature), INA219 (payload rail), LSM6DSOX (body
 rates) and the MCP3008's ratemeter and dosimeter channels, and checks the limits; in SCIENCE
 it also reads pulse heights into a spectrum, and every `product_samples` cycles downlinks the
-spectrum as a science product (see `product`), numbered by a FRAM counter that survives
-reboots. The GNSS receiver is drained every step to tag products with the last valid fix.
+spectrum as a science product (see `product`; `downlink` publishes it), numbered by a FRAM
+counter that survives reboots. The GNSS receiver is drained every step to tag products with the
+last valid fix (see `gnss`).
 
 Modes and the commanded transitions are in `modes`. A sensor that keeps failing (a HAL error
 `fault_persistence` reads in a row) raises `SENSOR_FAILED` and, from STANDBY or SCIENCE,
@@ -18,6 +19,8 @@ from typing import Any
 
 from flight.apps.hardware import Hardware, HardwareApp
 from flight.apps.payload import events
+from flight.apps.payload.downlink import ScienceDownlink
+from flight.apps.payload.gnss import FixTracker
 from flight.apps.payload.limits import LimitMonitor
 from flight.apps.payload.messages import (
     COMMANDS,
@@ -40,17 +43,15 @@ from flight.apps.payload.params import (
     SAMPLE_PERIOD,
     SPECTRUM_BITS,
 )
-from flight.apps.payload.product import ProductHeader, Spectrum
+from flight.apps.payload.product import Spectrum
 from flight.apps.payload.sensors import (
     Counters,
     ErrorKind,
-    GnssFix,
     Outcome,
     Readings,
     Sensor,
     SensorId,
     error_kind,
-    fix_from,
     forget_readings,
     read_bme280,
     read_detector,
@@ -58,8 +59,6 @@ from flight.apps.payload.sensors import (
     read_lsm6dsox,
     read_tmp117,
 )
-from flight.apps.science import SCIENCE_MID, SciencePackets
-from flight.ccsds import Packetizer
 from flight.core import (
     AppContext,
     Command,
@@ -69,15 +68,12 @@ from flight.core import (
     Value,
     handles,
 )
-from hal.chips import Gnss, Tmp117
-from hal.errors import BusTimeout, DataError, HalError
+from hal.chips import Tmp117
+from hal.errors import HalError
 from hal.interfaces import GpioLine
 
 __all__ = ["PayloadApp"]
 
-_GNSS_STALE_S = 5.0  # a fix older than this is no longer valid
-_GNSS_WAIT_S = 0.001
-_GNSS_MESSAGES_PER_STEP = 16
 _ACTIVE = (Mode.STANDBY, Mode.SCIENCE)
 
 
@@ -108,7 +104,7 @@ class PayloadApp(HardwareApp):
         if not 0 <= apid <= 0x7FE:
             raise ConfigError(f"{self.name}: science APID {apid} outside 0..2046")
         self.science_apid = apid
-        self.packetizer = Packetizer()  # kept across restarts: sequence counts run on
+        self.downlink = ScienceDownlink(ctx, apid)  # kept across restarts: sequence counts run on
         self.bme280 = Sensor(SensorId.BME280, hardware.bme280, critical=True)
         self.tmp117 = Sensor(SensorId.TMP117, self._open_tmp117, critical=True)
         self.ina219 = Sensor(SensorId.INA219, hardware.ina219, critical=True)
@@ -136,9 +132,7 @@ class PayloadApp(HardwareApp):
         self.mode = Mode.OFF
         self.readings = Readings()
         self.limits = LimitMonitor()
-        self.fix: GnssFix | None = None
-        self.fix_time = 0.0
-        self.gnss_corrupt = 0
+        self.position = FixTracker(self.ctx.clock.now, self._fix_changed)
         self.samples = 0
         self.spectrum: Spectrum | None = None
         self._next_sample = self.ctx.clock.now()
@@ -166,9 +160,8 @@ class PayloadApp(HardwareApp):
     def step(self) -> None:
         """Drain the GNSS receiver (on the bus rail); run a sample cycle when one is due."""
         now = self.ctx.clock.now()
-        self._read(self.gnss, self._drain_gnss)
-        if self.fix is not None and now - self.fix_time > _GNSS_STALE_S:
-            self._lose_fix()
+        self._read(self.gnss, self.position.drain)
+        self.position.expire(now)
         if self.mode is Mode.OFF or now < self._next_sample:
             return
         period = int(self.param(SAMPLE_PERIOD.name)) / 1000.0
@@ -184,7 +177,7 @@ class PayloadApp(HardwareApp):
 
     def hk_values(self, sid: int) -> dict[str, Value]:
         """Items of PAYLOAD_HK."""
-        fix = self.fix
+        fix = self.position.fix
         values: dict[str, Value] = {
             "mode": int(self.mode),
             "sensors_ok": sum(1 << s.ident for s in self.sensors if not s.failed),
@@ -199,7 +192,7 @@ class PayloadApp(HardwareApp):
         }
         for sensor in self.sensors:
             values[f"{sensor.ident.name.lower()}_errors"] = min(sensor.errors, 0xFFFF)
-        values["gnss_errors"] = min(self.gnss.errors + self.gnss_corrupt, 0xFFFF)
+        values["gnss_errors"] = min(self.gnss.errors + self.position.corrupt, 0xFFFF)
         values.update(vars(self.readings))
         return values
 
@@ -234,27 +227,8 @@ class PayloadApp(HardwareApp):
                 self._set_mode(Mode.SAFE, Cause.SENSOR_FAILURE)
         return outcome
 
-    def _drain_gnss(self, gnss: Gnss) -> None:
-        for _ in range(_GNSS_MESSAGES_PER_STEP):
-            try:
-                message = gnss.read_message(_GNSS_WAIT_S)
-            except BusTimeout:
-                return  # nothing more has arrived: normal between epochs
-            except DataError:
-                self.gnss_corrupt += 1
-                continue
-            fix = fix_from(message)
-            if fix is not None:
-                if self.fix is None:
-                    self.emit(events.GNSS_FIX_ACQUIRED)
-                self.fix, self.fix_time = fix, self.ctx.clock.now()
-            elif getattr(message, "valid", True) is False:
-                self._lose_fix()
-
-    def _lose_fix(self) -> None:
-        if self.fix is not None:
-            self.fix = None
-            self.emit(events.GNSS_FIX_LOST)
+    def _fix_changed(self, acquired: bool) -> None:
+        self.emit(events.GNSS_FIX_ACQUIRED if acquired else events.GNSS_FIX_LOST)
 
     def _open_tmp117(self) -> Tmp117:
         tmp = self.hardware.tmp117()
@@ -282,26 +256,8 @@ class PayloadApp(HardwareApp):
             return
         if self._read(self.fram, self._count_product) is not Outcome.OK:
             self.products += 1  # numbered from RAM while the FRAM is out
-        fix = self.fix
-        header = ProductHeader(
-            number=self.products,
-            boot=self.boots,
-            start=spectrum.start,
-            duration_ms=round((self.ctx.clock.timestamp() - spectrum.start) * 1000),
-            samples=spectrum.samples,
-            spectrum_bits=spectrum.bits,
-            gnss_fix=fix is not None,
-            latitude_deg=fix.latitude_deg if fix else 0.0,
-            longitude_deg=fix.longitude_deg if fix else 0.0,
-            altitude_m=fix.altitude_m if fix else 0.0,
-            count_rate_cps=spectrum.mean_count_rate_cps,
-            dose_gy=spectrum.dose_gy,
-        )
-        payload = spectrum.encode(header)
-        stream = bytes(self.packetizer.packetize(payload, apid=self.science_apid))
-        packets = -(-len(payload) // self.packetizer.chunk)
-        self.ctx.bus.publish(
-            SCIENCE_MID, SciencePackets(self.science_apid, self.products, stream), self.name
+        packets = self.downlink.publish(
+            spectrum, number=self.products, boot=self.boots, fix=self.position.fix
         )
         self.emit(events.PRODUCT_READY, struct.pack(">IH", self.products & 0xFFFFFFFF, packets))
 
@@ -363,7 +319,7 @@ class PayloadApp(HardwareApp):
         self.reset_counters()
         for sensor in self.sensors:
             sensor.reset_counters()
-        self.gnss_corrupt = 0
+        self.position.corrupt = 0
         self.emit(events.COUNTERS_RESET)
 
     @handles(PowerOn)
