@@ -158,8 +158,8 @@ def ground(rig: Rig) -> RigGround:
 def stimulus(rig: Rig) -> Iterator[Stimulus]:
     """Physical values and sensor faults of the simulated board inside the unit's process.
 
-    Skips on real hardware and on flights that do not serve the sim control channel; clears
-    every fault after the test.
+    Skips on real hardware and on flights that do not serve the sim control channel; after
+    the test, clears the faults it injected and keeps the unit's own (inventory) faults.
     """
     if rig.stimulus is None:
         pytest.skip(f"{rig.spec.text} is real hardware: no simulated board to stimulate")
@@ -169,6 +169,7 @@ def stimulus(rig: Rig) -> Iterator[Stimulus]:
         pytest.skip(str(exc))
     yield rig.stimulus
     rig.stimulus.clear()
+    rig.apply_configured_faults()
 
 
 @pytest.fixture

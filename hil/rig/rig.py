@@ -114,13 +114,7 @@ class Rig:
         self.dut.start()
         if self.dut.control is not None:
             self.stimulus = Stimulus(self.dut.control)
-        for fault in self.spec.faults:
-            if self.stimulus is None:
-                raise DutStartError(f"{self.spec.serial}: faults need a simulated unit")
-            try:
-                self.stimulus.apply(fault)
-            except RigError as exc:
-                raise DutStartError(f"{self.spec.serial}: cannot apply {fault}: {exc}") from exc
+        self.apply_configured_faults()
         try:
             self.encoder = RigEncoder(signer_for(self.mission, self.dut))
         except KeyFileError as exc:
@@ -173,10 +167,25 @@ class Rig:
         )
 
     def power_cycle(self) -> None:
-        """Cut the unit's power, restore it and make contact again."""
+        """Cut the unit's power, restore it and make contact again (its faults stay)."""
         with self.disturbing():
             self.dut.power_cycle()
+            self.apply_configured_faults()
             self.first_contact()
+
+    def apply_configured_faults(self) -> None:
+        """Inject the unit's inventory faults: they belong to the unit, like a bad part.
+
+        Raises:
+            DutStartError: a configured fault could not be applied.
+        """
+        for fault in self.spec.faults:
+            if self.stimulus is None:
+                raise DutStartError(f"{self.spec.serial}: faults need a simulated unit")
+            try:
+                self.stimulus.apply(fault)
+            except RigError as exc:
+                raise DutStartError(f"{self.spec.serial}: cannot apply {fault}: {exc}") from exc
 
     def close(self) -> None:
         """Stop everything (the archive is kept)."""

@@ -6,10 +6,12 @@ the sim control channel.
 
 import pytest
 
+from flight.apps.payload.sensors import SensorId
 from hil.rig import RigGround, Stimulus, event, hk, near
 
 OFF, SAFE = 0, 3
 HK_WAIT_S = 12.0
+ALL_SENSORS_OK = sum(1 << sensor for sensor in SensorId)
 
 
 def _payload(ground: RigGround) -> None:
@@ -21,6 +23,18 @@ def _payload(ground: RigGround) -> None:
         ground.send_and_assert_command("payload.EXIT_SAFE")
     elif mode == OFF:
         ground.send_and_assert_command("payload.POWER_ON")
+
+
+def test_every_sensor_answers_once_powered(ground: RigGround) -> None:
+    """A unit ships only when every payload sensor reads without a single error."""
+    _payload(ground)
+    start = ground.mark()
+    errors = {f"{sensor.name.lower()}_errors": 0 for sensor in SensorId}
+    ground.await_tlm(
+        hk("payload", "PAYLOAD_HK", sensors_ok=ALL_SENSORS_OK, **errors),
+        start=start,
+        timeout=HK_WAIT_S,
+    )
 
 
 def test_housekeeping_tracks_the_stimulus(ground: RigGround, stimulus: Stimulus) -> None:

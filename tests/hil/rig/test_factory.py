@@ -25,7 +25,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedP
         # an unauthenticated bench unit, so what fails is the link, not a missing key
         + '[[unit]]\nserial = "SN-NOWHERE"\ndut = "udp:127.0.0.1:9"\nmission = "open-bench"\n'
         + '[[unit]]\nserial = "SN-FAULTY"\ndut = "sim"\n'
-        + '[[unit.faults]]\nmodel = "flux-capacitor"\nfault = "nack"\n'
+        # a unit with a dead sensor (its BME280 never acknowledges) must not pass acceptance
+        + '[[unit.faults]]\nmodel = "bme280"\nfault = "nack"\n'
     )
     done = subprocess.run(
         [
@@ -82,5 +83,6 @@ def test_only_the_broken_units_fail_and_the_exit_status_says_so(
     for serial in BROKEN:
         assert any(line.startswith(f"FAIL {serial}") for line in lines), done.stdout
     assert "did not answer a ping" in done.stdout  # SN-NOWHERE, readably
-    assert "flux-capacitor" in done.stdout  # SN-FAULTY, readably
+    assert "test_every_sensor_answers_once_powered" in done.stdout  # SN-FAULTY, readably
+    assert "bme280_errors == 0" in done.stdout
     assert "4 passed, 2 failed" in done.stdout
