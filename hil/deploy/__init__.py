@@ -8,7 +8,14 @@ from ``assets/starling.service.in``). See docs/deploy.md.
 """
 
 from hil.deploy import fleet
-from hil.deploy.bundle import DEFAULT_ENTRY, BuildSpec, build_bundle, read_manifest, verify_bundle
+from hil.deploy.bundle import (
+    DEFAULT_ENTRY,
+    BuildSpec,
+    build_bundle,
+    read_manifest,
+    read_mission,
+    verify_bundle,
+)
 from hil.deploy.errors import (
     BundleError,
     DeployError,
@@ -21,7 +28,7 @@ from hil.deploy.errors import (
     TransportError,
 )
 from hil.deploy.fleet import UnitResult, default_health
-from hil.deploy.healthcheck import HealthReport, command_check, pus_ping_check
+from hil.deploy.healthcheck import HealthReport, command_check, ground_signer, pus_ping_check
 from hil.deploy.inventory import Unit, load_inventory, parse_target
 from hil.deploy.progress import ProgressBoard
 from hil.deploy.sdimage import write_unit_image
@@ -48,12 +55,14 @@ __all__ = [
     "default_health",
     "fleet",
     "generate_keypair",
+    "ground_signer",
     "load_inventory",
     "load_private_key",
     "load_public_key",
     "parse_target",
     "pus_ping_check",
     "read_manifest",
+    "read_mission",
     "verify_bundle",
     "write_unit_image",
 ]

@@ -34,12 +34,21 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from flight.core.errors import ConfigError
+from flight.core.mission import Mission, load_mission
 from hil.deploy.assets import asset
 from hil.deploy.assets.agent import AgentError, open_bundle
 from hil.deploy.errors import BundleError, SignatureError
 from hil.deploy.signing import key_id, sign
 
-__all__ = ["DEFAULT_ENTRY", "BuildSpec", "build_bundle", "read_manifest", "verify_bundle"]
+__all__ = [
+    "DEFAULT_ENTRY",
+    "BuildSpec",
+    "build_bundle",
+    "read_manifest",
+    "read_mission",
+    "verify_bundle",
+]
 
 FORMAT = 1
 DEFAULT_ENTRY = (
@@ -237,6 +246,28 @@ def read_manifest(bundle: Path) -> dict[str, Any]:
     except (OSError, KeyError, ValueError, tarfile.TarError) as exc:
         raise BundleError(f"cannot read manifest ({exc})", path=bundle) from exc
     return manifest
+
+
+def read_mission(bundle: Path) -> Mission:
+    """Load and check the mission a bundle carries, without verifying the bundle.
+
+    Raises:
+        BundleError: the mission file is missing, unreadable or not a valid mission.
+    """
+    manifest = read_manifest(bundle)
+    name = str(manifest.get("mission_file", ""))
+    try:
+        with tarfile.open(bundle, "r:") as tar:
+            member = tar.extractfile(name)
+            if member is None:
+                raise BundleError(f"{name} is not a file", path=bundle)
+            text = member.read()
+        with tempfile.TemporaryDirectory(prefix="starling-mission-") as tmp:
+            path = Path(tmp) / Path(name).name  # load_mission takes the name from the stem
+            path.write_bytes(text)
+            return load_mission(str(path))
+    except (OSError, KeyError, tarfile.TarError, ConfigError) as exc:
+        raise BundleError(f"cannot read the mission {name!r} ({exc})", path=bundle) from exc
 
 
 def verify_bundle(bundle: Path, key_dir: Path) -> dict[str, Any]:

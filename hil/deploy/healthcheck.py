@@ -2,8 +2,11 @@
 
 The default check sends a PUS-C 17,1 ping (TC on APID 100) over UDP, repeats it until a
 TM 17,2 comes back or the deadline passes, then waits for housekeeping (TM 3,25), which the
-application sends to whoever sent the last telecommand. `command_check` runs any local program
-instead (exit status 0 means healthy), for links and missions the ping cannot reach.
+application sends to whoever sent the last telecommand. When the mission authenticates
+telecommands, every ping is sealed by `ground_signer`: the unit's own key (the inventory's
+``auth_key``, which push installs on the board) and a sequence number kept per unit on the
+ground. `command_check` runs any local program instead (exit status 0 means healthy), for
+links and missions the ping cannot reach.
 """
 
 import asyncio
@@ -14,9 +17,23 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from flight.ccsds import CodecError, PusTc, PusTm
+from flight.core.mission import Mission
+from flight.core.persistence import Store
+from flight.links.errors import KeyFileError as FlightKeyFileError
+from flight.links.security import Signer
+from flight.links.security_keys import load_key
+from hil.deploy.errors import InventoryError, KeyFileError
 from hil.deploy.inventory import Unit
 
-__all__ = ["HealthCheck", "HealthReport", "command_check", "pus_ping_check"]
+__all__ = [
+    "Encoder",
+    "HealthCheck",
+    "HealthReport",
+    "command_check",
+    "ground_signer",
+    "load_unit_key",
+    "pus_ping_check",
+]
 
 PING_APID = 100
 _PING_INTERVAL = 0.5
@@ -41,7 +58,41 @@ class HealthReport:
     last_housekeeping: bytes = b""
 
 
-HealthCheck = Callable[[Unit], Awaitable[HealthReport]]
+HealthCheck = Callable[[Unit, Mission], Awaitable[HealthReport]]
+"""Checks `Unit` running `Mission` (the mission of the release it checks)."""
+
+Encoder = Callable[[bytes], bytes]
+"""Turns a telecommand into what goes on the link (`Signer.encode` seals it)."""
+
+
+def load_unit_key(unit: Unit) -> bytes:
+    """The unit's telecommand key (``auth_key``: 64 hex digits, mode 0600).
+
+    Raises:
+        InventoryError: the unit has no ``auth_key``.
+        KeyFileError: the file fails `load_key`'s checks.
+    """
+    if unit.auth_key is None:
+        raise InventoryError("an authenticated mission needs the unit's auth_key", unit=unit.serial)
+    try:
+        return load_key(unit.auth_key)
+    except FlightKeyFileError as exc:
+        raise KeyFileError(str(exc), path=unit.auth_key) from exc
+
+
+def ground_signer(unit: Unit, mission: Mission) -> Signer | None:
+    """The signer for telecommands to `unit` running `mission`; None when it needs none.
+
+    Signs under the mission's SPI with the unit's key; the sequence number lives in
+    ``unit.ground_state_dir()`` (see `Unit.ground_state_dir`).
+
+    Raises:
+        InventoryError, KeyFileError: see `load_unit_key`.
+    """
+    if not mission.authentication:
+        return None
+    spi = mission.security.spi
+    return Signer(spi, load_unit_key(unit), Store(unit.ground_state_dir(), f"sequence-{spi}"))
 
 
 class _Inbox(asyncio.DatagramProtocol):
@@ -63,6 +114,7 @@ async def pus_ping_check(
     apid: int = PING_APID,
     timeout: float = 10.0,
     require_housekeeping: bool = True,
+    encode: Encoder | None = None,
 ) -> HealthReport:
     """Ping a PUS service over UDP; require TM 17,2 and, optionally, housekeeping.
 
@@ -72,6 +124,11 @@ async def pus_ping_check(
         apid: APID of the application answering service 17.
         timeout: Seconds for the whole check.
         require_housekeeping: Also require a TM 3,25 after the ping.
+        encode: Applied to each ping before it is sent (e.g. `Signer.encode` for an
+            authenticated mission); None sends plain telecommands.
+
+    Raises:
+        DurabilityError: `encode` could not store its sequence number (nothing was sent).
     """
     loop = asyncio.get_running_loop()
     transport, inbox = await loop.create_datagram_endpoint(
@@ -86,7 +143,8 @@ async def pus_ping_check(
         while (now := time.monotonic()) < deadline:
             if rtt is None and now >= next_ping:
                 ping = PusTc(apid=apid, service=17, subtype=1, seq_count=seq & 0x3FFF)
-                transport.sendto(ping.pack(), (host, port))
+                raw = ping.pack()
+                transport.sendto(raw if encode is None else encode(raw), (host, port))
                 seq, next_ping = seq + 1, now + _PING_INTERVAL
             wait = min(deadline, next_ping if rtt is None else deadline) - now
             with contextlib.suppress(TimeoutError):
@@ -114,13 +172,14 @@ def command_check(argv: Sequence[str], timeout: float = 60.0) -> HealthCheck:
     """A health check that runs `argv` locally; exit status 0 means healthy.
 
     The unit is described to the program in ``STARLING_UNIT_SERIAL``, ``STARLING_UNIT_HOST``,
-    ``STARLING_UNIT_LINK`` and ``STARLING_UNIT_HEALTH_LINK``.
+    ``STARLING_UNIT_LINK``, ``STARLING_UNIT_HEALTH_LINK`` and ``STARLING_UNIT_MISSION``.
     """
 
-    async def check(unit: Unit) -> HealthReport:
+    async def check(unit: Unit, mission: Mission) -> HealthReport:
         host, port = unit.ground_link()
         env = dict(
             os.environ,
+            STARLING_UNIT_MISSION=mission.name,
             STARLING_UNIT_SERIAL=unit.serial,
             STARLING_UNIT_HOST=unit.host,
             STARLING_UNIT_LINK=unit.link,

@@ -18,9 +18,12 @@ health_link = "udp:10.0.0.11:10015"  # where the ground pings it (default: link,
 spacecraft_id = 0x101
 apids = [100, 101]
 auth_key = "keys/SN0001.auth"    # 0600 on the ground; written 0600 on the board
+ground_state = "state/SN0001"    # the ground signer's sequence number for auth_key
+                                 # (default: ~/.local/state/starling/deploy/SERIAL)
 ```
 """
 
+import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -31,7 +34,9 @@ from hil.deploy.errors import InventoryError
 
 __all__ = ["Unit", "load_inventory", "parse_link", "parse_target"]
 
-_PATH_KEYS = ("ssh_key", "known_hosts", "auth_key")
+_PATH_KEYS = ("ssh_key", "known_hosts", "auth_key", "ground_state")
+_STATE_HOME = Path("~/.local/state/starling/deploy")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 _WILDCARD_HOSTS = ("0.0.0.0", "::", "")  # noqa: S104 - compared with, never bound
 
 
@@ -53,12 +58,24 @@ class Unit:
     spacecraft_id: int = 0
     apids: tuple[int, ...] = (100,)
     auth_key: Path | None = None
+    ground_state: Path | None = None
     ssh_options: tuple[str, ...] = field(default=())
 
     def ground_link(self) -> tuple[str, int]:
         """The (host, UDP port) the ground pings for the health check."""
         host, port = parse_link(self.health_link or self.link)
         return (self.host if host in _WILDCARD_HOSTS else host), port
+
+    def ground_state_dir(self) -> Path:
+        """Where the ground keeps this unit's signer state (its next sequence number).
+
+        It must outlive every push: a ground that forgets it signs with numbers the board
+        has already seen, and the board drops those telecommands as replays.
+        """
+        if self.ground_state is not None:
+            return self.ground_state
+        name = _UNSAFE.sub("_", self.serial)
+        return _STATE_HOME.expanduser() / (f"_{name}" if name.startswith(".") else name)
 
     def identity(self) -> dict[str, Any]:
         """The identity written on the board, without key material."""

@@ -12,7 +12,8 @@ Layout under the board's prefix::
     slots/a, slots/b    installed bundles, each with its own venv/; ``.installed`` is written last
     current -> slots/X  the active slot, switched by renaming a new symlink over the old one
     identity/           unit.toml and keys/*.key (0600): the unit's serial, IDs, link, auth keys
-    data/               the flight application's data directory, kept across versions
+    data/               the flight application's data directory, kept across versions; an
+                        authenticated mission's key is copied to data/KEY_DIR/SPI.key
     run/, log/          the launcher's pid file and log (supervisor mode)
 
 Nothing reaches the active slot until the whole bundle has arrived, its signature verified and
@@ -272,7 +273,36 @@ def _write_identity(board: Board, identity: dict[str, Any]) -> None:
         _write_atomic(path, base64.b64decode(encoded), 0o600)
         key_paths[name] = str(path)
     identity["auth_keys"] = key_paths
+    flight_key = identity.get("flight_key")
+    if flight_key is not None:
+        _install_flight_key(board, flight_key, key_paths)
     _write_atomic(base / "unit.toml", toml_dumps(identity).encode(), 0o600)
+
+
+def _install_flight_key(board: Board, spec: dict[str, Any], key_paths: dict[str, Any]) -> None:
+    """Copy identity key ``spec["name"]`` to where the flight reads it: data/DIR/SPI.key.
+
+    The flight loads ``<SPI>.key`` files from its mission's key directory under its data
+    directory, not from identity/; the ground names both (from the bundle's mission).
+    """
+    name, directory, spi = spec.get("name"), str(spec.get("dir", "")), spec.get("spi")
+    parts = Path(directory).parts
+    if (
+        name not in key_paths
+        or not isinstance(spi, int)
+        or isinstance(spi, bool)
+        or not 1 <= spi <= 0xFFFE
+        or not parts
+        or Path(directory).is_absolute()
+        or not all(_SAFE_NAME.match(part) for part in parts)
+    ):
+        raise AgentError("malformed", f"flight key refused: {spec!r}")
+    target = board.prefix / "data"
+    for part in parts:  # 0700 all the way: the flight refuses a key directory others can write
+        target = target / part
+        target.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(target, 0o700)
+    _write_atomic(target / f"{spi}.key", Path(key_paths[name]).read_bytes(), 0o600)
 
 
 # --- service control ----------------------------------------------------------------------

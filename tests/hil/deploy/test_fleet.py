@@ -1,7 +1,8 @@
 """Fleet deploys against real OpenSSH servers on 127.0.0.1: install, upgrade, rollback, refusal.
 
-The flight process on the boards is the real ``starling flight`` (open-bench mission), installed
-from the bundle's wheels into the slot's own environment and run by the bundle's launcher.
+The flight process on the boards is the real ``starling flight`` (open-bench mission; demo, which
+authenticates telecommands, where the test says so), installed from the bundle's wheels into the
+slot's own environment and run by the bundle's launcher.
 """
 
 import asyncio
@@ -13,12 +14,25 @@ import sys
 import tarfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from hil.deploy import Unit, UnitResult, default_health, fleet, pus_ping_check
+from flight.links.security import Signer
+from flight.links.security_keys import load_key, write_key
+from hil.deploy import (
+    BuildSpec,
+    Unit,
+    UnitResult,
+    build_bundle,
+    default_health,
+    fleet,
+    load_private_key,
+    pus_ping_check,
+    read_mission,
+)
 from hil.deploy.healthcheck import HealthCheck
 from tests.hil.deploy.conftest import ROOT, Board, Bundles
 
@@ -198,3 +212,46 @@ def test_four_boards_in_parallel(
         ]
     with capsys.disabled():
         print(f"\n4 boards in parallel: {elapsed:.1f} s")
+
+
+def test_authenticated_mission_health_check_signs_with_the_unit_key(
+    make_board: Callable[[str], Board], bundles: Bundles, signing_key: Path, tmp_path: Path
+) -> None:
+    demo = build_bundle(
+        BuildSpec(
+            project=ROOT,
+            mission=str(ROOT / "flight" / "missions" / "demo.toml"),
+            version="3.0.0",
+            wheels=(bundles.wheelhouse,),
+        ),
+        load_private_key(signing_key),
+        tmp_path / "demo",
+    )
+    board = make_board("SN0201")
+    unit_key = write_key(tmp_path / "ground-keys" / "SN0201.auth")  # provisioned, not a dev key
+    unit = replace(
+        board.unit, auth_key=tmp_path / "ground-keys" / "SN0201.auth", ground_state=tmp_path / "gs"
+    )
+
+    [result] = push([unit], demo, HEALTH)
+    assert (result.outcome, result.version) == ("deployed", "3.0.0"), result.detail
+    assert "1 HK" in result.detail
+    flight_key = board.prefix / "data" / "keys" / "1.key"  # demo: key_dir "keys", SPI 1
+    assert stat.S_IMODE(flight_key.stat().st_mode) == 0o600
+    assert load_key(flight_key) == unit_key
+    assert [p.name for p in flight_key.parent.iterdir()] == ["1.key"]  # no dev key was made
+    assert [p.name for p in (tmp_path / "gs").iterdir()] == ["sequence-1.a"]  # persisted
+
+    # The board drops what is not signed with its key: unsigned and wrongly signed pings.
+    host, port = unit.ground_link()
+    unsigned = asyncio.run(pus_ping_check(host, port, timeout=2.0, require_housekeeping=False))
+    assert not unsigned.ok
+    rogue = Signer(1, bytes(32), None)
+    forged = asyncio.run(
+        pus_ping_check(host, port, timeout=2.0, require_housekeeping=False, encode=rogue.encode)
+    )
+    assert not forged.ok
+
+    # A second health check continues the persisted sequence numbers (no replay refusal).
+    again = asyncio.run(PING(unit, read_mission(demo)))
+    assert again.ok, again.detail
