@@ -39,6 +39,7 @@ def test_kill_9_during_parameter_sets_leaves_old_or_new(tmp_path: Path, launch) 
     committed: int | None = None  # the value last acknowledged with 1,7
     value = 900
     for iteration in range(ITERATIONS):
+        print(f"\riteration {iteration}", end="", flush=True)  # progress for the long run (-s)
         flight = launch(
             data_dir,
             *("--mission", "open-bench", "--link", "udp:127.0.0.1:0", "--log-level", "ERROR"),
