@@ -11,7 +11,6 @@ temperature limit), bits 16-19 the same conditions latched since boot.
 
 import os
 import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,6 +134,8 @@ class LinuxHealth:
     def throttled(self) -> Throttled | None:
         """The throttled flags from vcgencmd, else from the firmware's sysfs file."""
         if self._vcgencmd:
+            import subprocess  # noqa: PLC0415 - only a board with vcgencmd pays for it
+
             try:
                 out = subprocess.run(  # noqa: S603 - fixed argv, no shell
                     [self._vcgencmd, "get_throttled"],

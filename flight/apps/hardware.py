@@ -23,18 +23,21 @@ Apps that need devices subclass `HardwareApp`; the assembly hands them the missi
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from flight.core import App, AppContext, Clock
 from hal.backends.sim.board import SimBoard
 from hal.backends.sim.clock import SimClock
-from hal.backends.sim.models.base import SimModel
 from hal.backends.sim.urls import register_board, unregister_board
 from hal.boards import Board, load_board
-from hal.chips import Bme280, Fram, Gnss, Ina219, Lsm6dsox, Mcp3008, Tmp117
 from hal.health import HealthSnapshot, LinuxHealth, SimHealth
 from hal.interfaces import GpioLine, I2CBus, SpiDevice, Uart
 from hal.open import open_gpio, open_i2c, open_spi, open_uart
+
+if TYPE_CHECKING:
+    # Drivers and chip models load with the first chip opened (`hal.chips` imports lazily).
+    from hal.backends.sim.models.base import SimModel
+    from hal.chips import Bme280, Fram, Gnss, Ina219, Lsm6dsox, Mcp3008, Tmp117
 
 __all__ = [
     "SIM_NOMINAL",
@@ -171,7 +174,7 @@ class Hardware:
         sim_clock = FlightSimClock(clock)
         sim = register_board(SimBoard(board.sim, clock=sim_clock, name=unit), unit)
         for model, quantities in SIM_NOMINAL.items():
-            cast(SimModel, sim.model(model)).set(**quantities)
+            cast("SimModel", sim.model(model)).set(**quantities)
         return cls(board, wiring=wiring, health=SimHealth(), sim=sim, unit=unit)
 
     @property
@@ -224,34 +227,48 @@ class Hardware:
 
     # -- chip drivers (each probes its chip and raises the HAL's typed errors) ---------------
 
-    def bme280(self) -> Bme280:
+    def bme280(self) -> "Bme280":
         """Open the environment sensor."""
+        from hal.chips import Bme280  # noqa: PLC0415 - only the chips opened get imported
+
         return Bme280(self.i2c(), address=self.wiring.bme280, clock=self._now, sleep=self._sleep)
 
-    def ina219(self) -> Ina219:
+    def ina219(self) -> "Ina219":
         """Open the payload rail monitor (0.1 ohm shunt, 2 A full scale)."""
+        from hal.chips import Ina219  # noqa: PLC0415 - only the chips opened get imported
+
         return Ina219(self.i2c(), address=self.wiring.ina219, clock=self._now, sleep=self._sleep)
 
-    def tmp117(self) -> Tmp117:
+    def tmp117(self) -> "Tmp117":
         """Open the detector temperature sensor."""
+        from hal.chips import Tmp117  # noqa: PLC0415 - only the chips opened get imported
+
         return Tmp117(self.i2c(), address=self.wiring.tmp117, clock=self._now, sleep=self._sleep)
 
-    def lsm6dsox(self) -> Lsm6dsox:
+    def lsm6dsox(self) -> "Lsm6dsox":
         """Open the IMU."""
+        from hal.chips import Lsm6dsox  # noqa: PLC0415 - only the chips opened get imported
+
         return Lsm6dsox(
             self.i2c(), address=self.wiring.lsm6dsox, clock=self._now, sleep=self._sleep
         )
 
-    def mcp3008(self) -> Mcp3008:
+    def mcp3008(self) -> "Mcp3008":
         """Open the detector ADC."""
+        from hal.chips import Mcp3008  # noqa: PLC0415 - only the chips opened get imported
+
         return Mcp3008(self.spi())
 
-    def gnss(self) -> Gnss:
+    def gnss(self) -> "Gnss":
         """Open the GNSS receiver."""
+        from hal.chips import Gnss  # noqa: PLC0415 - only the chips opened get imported
+
         return Gnss(self.uart(), clock=self._now)
 
-    def fram(self) -> Fram:
+    def fram(self) -> "Fram":
         """Open the FRAM that keeps the persistent counters."""
+        from hal.chips import Fram  # noqa: PLC0415 - only the chips opened get imported
+
         return Fram(self.i2c(), address=self.wiring.fram)
 
     def close(self) -> None:

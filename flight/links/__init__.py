@@ -9,6 +9,9 @@ are authenticated between the link and the router (`CommandGuard`), and signed o
 (`Signer`), per SDLS (CCSDS 355.0-B) authentication.
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from flight.core.errors import LinkError
 from flight.links.base import (
     HEADER_LENGTH,
@@ -21,8 +24,6 @@ from flight.links.base import (
     pump,
 )
 from flight.links.events import LINK_EVENTS, REJECTION_EVENTS
-from flight.links.framed import FramedCounters, FramedEndpoint, FramingConfig, split_framing
-from flight.links.framed_udp import FramedUdpLink
 from flight.links.security import (
     MAC_LENGTH,
     MAX_SEQUENCE,
@@ -49,9 +50,13 @@ from flight.links.security_keys import (
     signer_for_mission,
     write_key,
 )
-from flight.links.serial import DEFAULT_BAUD, CobsDeframer, SerialLink, cobs_frame
-from flight.links.tcp import TX_LIMIT, TcpClientLink, TcpServerLink
 from flight.links.udp import MAX_DATAGRAM, UdpLink
+
+if TYPE_CHECKING:
+    from flight.links.framed import FramedCounters, FramedEndpoint, FramingConfig, split_framing
+    from flight.links.framed_udp import FramedUdpLink
+    from flight.links.serial import DEFAULT_BAUD, CobsDeframer, SerialLink, cobs_frame
+    from flight.links.tcp import TX_LIMIT, TcpClientLink, TcpServerLink
 
 __all__ = [
     "DEFAULT_BAUD",
@@ -106,6 +111,34 @@ __all__ = [
     "write_key",
 ]
 
+# Transports and the framing layer are imported on first use, not with the package: pyserial,
+# COP-1 and the frame codecs cost start-up time that a flight on plain UDP never needs back.
+_LAZY = {
+    "DEFAULT_BAUD": "flight.links.serial",
+    "CobsDeframer": "flight.links.serial",
+    "SerialLink": "flight.links.serial",
+    "cobs_frame": "flight.links.serial",
+    "TX_LIMIT": "flight.links.tcp",
+    "TcpClientLink": "flight.links.tcp",
+    "TcpServerLink": "flight.links.tcp",
+    "FramedCounters": "flight.links.framed",
+    "FramedEndpoint": "flight.links.framed",
+    "FramingConfig": "flight.links.framed",
+    "split_framing": "flight.links.framed",
+    "FramedUdpLink": "flight.links.framed_udp",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a transport's public name when it is first asked for (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
 _SCHEMES = "udp:HOST:PORT, tcp:HOST:PORT, serial:DEVICE[@BAUD]"
 
 
@@ -126,6 +159,8 @@ def parse_link_url(url: str) -> tuple[str, str, int]:
     if scheme == "serial":
         device, at, baud_text = rest.rpartition("@")
         if not at:
+            from flight.links.serial import DEFAULT_BAUD  # noqa: PLC0415 - see _LAZY
+
             device, baud_text = rest, str(DEFAULT_BAUD)
         if not device or not baud_text.isdigit() or not 50 <= int(baud_text) <= 16_000_000:
             raise LinkError(f"malformed link URL {url!r}; expected serial:DEVICE[@BAUD]")
@@ -151,15 +186,26 @@ def open_link(url: str, deliver: Deliver, *, ground: bool = False) -> Link:
     Raises:
         LinkError: malformed, unsupported, unbindable or (ground) unreachable.
     """
-    url, framing = split_framing(url)
+    # Only URLs with options can carry framing (`split_framing` passes the others through).
+    framing: FramingConfig | None = None
+    if "?" in url:
+        from flight.links.framed import split_framing  # noqa: PLC0415 - see _LAZY
+
+        url, framing = split_framing(url)
     scheme, where, number = parse_link_url(url)
     if framing is not None:
         if scheme != "udp" or ground:
             raise LinkError(f"framing=cop1 is offered on the board's udp links only, not {url!r}")
+        from flight.links.framed_udp import FramedUdpLink  # noqa: PLC0415 - see _LAZY
+
         return FramedUdpLink(where, number, deliver, framing)
     if scheme == "serial":
+        from flight.links.serial import SerialLink  # noqa: PLC0415 - see _LAZY
+
         return SerialLink(where, number, deliver, required=ground)
     if scheme == "tcp":
+        from flight.links.tcp import TcpClientLink, TcpServerLink  # noqa: PLC0415 - see _LAZY
+
         if ground:
             return TcpClientLink(where, number, deliver)
         return TcpServerLink(where, number, deliver)

@@ -15,7 +15,7 @@ takes the payload to SAFE; so does a safety limit. HAL errors never leave `step`
 
 import struct
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flight.apps.hardware import Hardware, HardwareApp
 from flight.apps.payload import events
@@ -68,9 +68,11 @@ from flight.core import (
     Value,
     handles,
 )
-from hal.chips import Tmp117
 from hal.errors import HalError
 from hal.interfaces import GpioLine
+
+if TYPE_CHECKING:
+    from hal.chips import Tmp117
 
 __all__ = ["PayloadApp"]
 
@@ -230,7 +232,7 @@ class PayloadApp(HardwareApp):
     def _fix_changed(self, acquired: bool) -> None:
         self.emit(events.GNSS_FIX_ACQUIRED if acquired else events.GNSS_FIX_LOST)
 
-    def _open_tmp117(self) -> Tmp117:
+    def _open_tmp117(self) -> "Tmp117":
         tmp = self.hardware.tmp117()
         # One-shot without averaging: the loop waits 15.5 ms for a result instead of 125 ms,
         # and the TMP117's single conversions are already good to 0.1 degC.

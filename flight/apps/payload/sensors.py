@@ -15,12 +15,16 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum, IntEnum
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from flight.apps.payload.product import Spectrum
-from hal.chips import Bme280, Fram, Ina219, Lsm6dsox, Mcp3008, PersistentCounter, Tmp117
+from hal.chips.fram import PersistentCounter
 from hal.chips.gnss import NavPvt, NmeaGga
 from hal.errors import BusTimeout, DataError, DeviceNotFound, HalError, NackError
+
+if TYPE_CHECKING:
+    # The other drivers load when the payload first opens them (`hal.chips` imports lazily).
+    from hal.chips import Bme280, Fram, Ina219, Lsm6dsox, Mcp3008, Tmp117
 
 __all__ = [
     "BOOTS_OFFSET",
@@ -203,7 +207,7 @@ class Counters:
     products: PersistentCounter
 
     @classmethod
-    def open(cls, fram: Fram) -> "Counters":
+    def open(cls, fram: "Fram") -> "Counters":
         """Load both counters from `fram`."""
         return cls(
             PersistentCounter(fram, offset=BOOTS_OFFSET),
@@ -214,7 +218,7 @@ class Counters:
 # -- readers: one driver into `Readings`, in SI units -----------------------------------------
 
 
-def read_bme280(bme: Bme280, readings: Readings) -> None:
+def read_bme280(bme: "Bme280", readings: Readings) -> None:
     """Bay air temperature, pressure and humidity."""
     reading = bme.measure()
     readings.air_temperature_c = reading.temperature_c
@@ -222,19 +226,19 @@ def read_bme280(bme: Bme280, readings: Readings) -> None:
     readings.humidity_pct = math.nan if reading.humidity_pct is None else reading.humidity_pct
 
 
-def read_tmp117(tmp: Tmp117, readings: Readings) -> None:
+def read_tmp117(tmp: "Tmp117", readings: Readings) -> None:
     """Detector temperature, from a one-shot conversion."""
     readings.detector_temperature_c = tmp.temperature_c()
 
 
-def read_ina219(ina: Ina219, readings: Readings) -> None:
+def read_ina219(ina: "Ina219", readings: Readings) -> None:
     """Payload rail voltage and current."""
     reading = ina.read()
     readings.rail_voltage_v = reading.bus_voltage_v
     readings.rail_current_a = reading.current_a
 
 
-def read_lsm6dsox(imu: Lsm6dsox, readings: Readings) -> None:
+def read_lsm6dsox(imu: "Lsm6dsox", readings: Readings) -> None:
     """Body rates, converted from the driver's deg/s to rad/s."""
     x, y, z = imu.angular_rate_dps()
     readings.rate_x_rad_s = math.radians(x)
@@ -242,7 +246,7 @@ def read_lsm6dsox(imu: Lsm6dsox, readings: Readings) -> None:
     readings.rate_z_rad_s = math.radians(z)
 
 
-def read_detector(adc: Mcp3008, readings: Readings, spectrum: Spectrum | None) -> None:
+def read_detector(adc: "Mcp3008", readings: Readings, spectrum: Spectrum | None) -> None:
     """Ratemeter and dosimeter; with a `spectrum`, a burst of pulse heights into it too."""
     rate = adc.volts(CHANNEL_RATE) * RATEMETER_CPS_PER_V
     dose = max(0.0, (adc.volts(CHANNEL_DOSE) - RADFET_ZERO_V) / RADFET_V_PER_GY)

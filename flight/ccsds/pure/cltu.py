@@ -39,8 +39,23 @@ def _lfsr_octets(taps: tuple[int, ...]) -> bytes:
     return bytes(out)
 
 
-TC_SEQUENCE = _lfsr_octets((0, 1, 2, 3, 4, 6))
-TM_SEQUENCE = _lfsr_octets((0, 3, 5, 7))
+# TC_SEQUENCE and TM_SEQUENCE, built on first use rather than at import (PEP 562): start-up
+# should not pay for randomizers that a flight without a framed link never runs.
+_TAPS = {"TC_SEQUENCE": (0, 1, 2, 3, 4, 6), "TM_SEQUENCE": (0, 3, 5, 7)}
+
+
+def _sequence(name: str) -> bytes:
+    sequence = globals().get(name)
+    if sequence is None:
+        sequence = _lfsr_octets(_TAPS[name])
+        globals()[name] = sequence
+    return sequence
+
+
+def __getattr__(name: str) -> bytes:
+    if name not in _TAPS:
+        raise AttributeError("module 'flight.ccsds.pure.cltu' has no attribute " + repr(name))
+    return _sequence(name)
 
 
 def _make_table() -> tuple[int, ...]:
@@ -98,12 +113,12 @@ def randomize(data: bytes | bytearray | memoryview, sequence: bytes) -> bytes:
 
 def tc_randomize(data: bytes | bytearray | memoryview) -> bytes:
     """Apply (or remove) the TC randomizer of 231.0-B."""
-    return randomize(data, TC_SEQUENCE)
+    return randomize(data, _sequence("TC_SEQUENCE"))
 
 
 def tm_randomize(data: bytes | bytearray | memoryview) -> bytes:
     """Apply (or remove) the TM pseudo-randomizer of 131.0-B."""
-    return randomize(data, TM_SEQUENCE)
+    return randomize(data, _sequence("TM_SEQUENCE"))
 
 
 def cltu_encode(data: bytes | bytearray | memoryview, randomize_data: bool = False) -> bytes:
