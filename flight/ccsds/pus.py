@@ -1,17 +1,20 @@
 """PUS-C telecommands and telemetry (ECSS-E-ST-70-41C) as immutable values.
 
-One packet per call is Python's work, not C's (DESIGN.md decision 2: a cffi call costs as
-much as parsing a header with `struct`). So `pack` and `unpack` lay out the headers with a
-precompiled `struct.Struct` and make one backend call, the CRC-16. Anything off the common
-path goes to the backend whole: `unpack` of a packet that fails any check, so the backend
-raises its error with the same class, field, offset, expected and actual values; `pack` of
-a field `struct` refuses, so the backend raises its `FieldRangeError`. The differential
-tests hold both paths to the backends.
+`PusTc` and `PusTm` are NamedTuples whose constructor checks every field: one is made per
+packet, and a tuple is the cheapest immutable object CPython builds. One packet per call is
+Python's work, not C's (DESIGN.md decision 2: a cffi call costs as much as parsing a header
+with `struct`). So `pack` and `unpack` lay out the headers with a precompiled
+`struct.Struct` and make one backend call, the CRC-16 (`crc16_bytes`, which skips the checks
+of `crc16`: the value in hand is a `bytes` of known length). Anything off the common path
+goes to the backend whole: `unpack` of a packet that fails any check,
+so the backend raises its error with the same class, field, offset, expected and actual
+values; `pack` of a field `struct` refuses, so the backend raises its `FieldRangeError`.
+The differential tests hold both paths to the backends.
 """
 
 import struct
-from dataclasses import dataclass
-from typing import Self
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple, Self
 
 from flight.ccsds.cuc import EPOCH_CCSDS, CucTime
 from flight.ccsds.errors import FieldRangeError, LengthError
@@ -25,18 +28,19 @@ _TM_TIME_OFFSET = 13
 
 # primary header, then the TC secondary header / the TM secondary header up to its time field
 _TC_HEAD = struct.Struct(">HHHBBBH")
+_tc_head = _TC_HEAD.unpack_from
 _TM_HEAD = struct.Struct(">HHHBBBHH")
-_CRC = struct.Struct(">H")
 _TC_MIN = 6 + 5 + 2  # primary header, TC secondary header, CRC
 _TC_WORD0 = 0x1800  # version 0, telecommand, secondary header present (APID bits clear)
 _TM_WORD0 = 0x0800  # version 0, telemetry, secondary header present
 _TYPE_MASK = 0xF800  # version, packet type and secondary header flag
 _PUS_C = 2 << 4  # PUS version 2 in the high nibble of the first secondary header octet
 _REFUSED = (TypeError, struct.error)  # a field `struct` cannot lay out: the backend decides
+_crc16_bytes: Callable[[bytes, int, int], int] = codec.crc16_bytes
 
 _SEQ_FLAGS = tuple(SequenceFlags)
 _ZERO_TIME = CucTime()  # immutable, so every PusTm may share it as its default
-_new = object.__new__
+_tuple_new = tuple.__new__
 
 
 def _octet_view(data: object) -> bool:
@@ -57,15 +61,29 @@ def _check(*limits: tuple[str, int, int]) -> None:
             raise FieldRangeError(name, 0, high, value)
 
 
-@dataclass(frozen=True, init=False)
-class PusTc:
-    """A PUS-C telecommand with its CRC-16 packet error control.
+class _Value:
+    """What the packet NamedTuples add to a tuple: equal only to their own kind, and every
+    copy made through the constructor, so its checks hold for every instance."""
 
-    >>> ping = PusTc(apid=100, service=17, subtype=1)
-    >>> PusTc.unpack(ping.pack()) == ping
-    True
-    """
+    __slots__ = ()
 
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and super().__eq__(other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = tuple.__hash__
+
+    @classmethod
+    def _make(cls, iterable: Iterable[Any]) -> Self:
+        return cls(*iterable)
+
+    def _replace(self, **changes: Any) -> Self:
+        return type(self)(**(self._asdict() | changes))  # type: ignore[attr-defined]
+
+
+class _TcFields(NamedTuple):
     apid: int
     service: int
     subtype: int
@@ -75,11 +93,19 @@ class PusTc:
     ack_flags: int = 0b1111
     seq_flags: SequenceFlags = SequenceFlags.UNSEGMENTED
 
-    # written out rather than generated: a frozen dataclass's own __init__ sets each field
-    # through object.__setattr__, which costs more than packing the packet (the bench's
-    # PusTm case); test_pus.py holds this signature to the fields
-    def __init__(  # noqa: PLR0917 - the dataclass constructor: fields may come positionally
-        self,
+
+class PusTc(_Value, _TcFields):  # type: ignore[misc]  # _Value's _make checks the fields
+    """A PUS-C telecommand with its CRC-16 packet error control.
+
+    >>> ping = PusTc(apid=100, service=17, subtype=1)
+    >>> PusTc.unpack(ping.pack()) == ping
+    True
+    """
+
+    __slots__ = ()
+
+    def __new__(  # noqa: PLR0917 - the fields may come positionally, as a NamedTuple's do
+        cls,
         apid: int,
         service: int,
         subtype: int,
@@ -88,7 +114,7 @@ class PusTc:
         source_id: int = 0,
         ack_flags: int = 0b1111,
         seq_flags: SequenceFlags = SequenceFlags.UNSEGMENTED,
-    ) -> None:
+    ) -> Self:
         if not isinstance(app_data, bytes):
             app_data = bytes(app_data)
         if not (
@@ -109,15 +135,9 @@ class PusTc:
                 ("ack_flags", ack_flags, 0x0F),
                 ("app_data_length", len(app_data), 65529),
             )
-        fields = self.__dict__
-        fields["apid"] = apid
-        fields["service"] = service
-        fields["subtype"] = subtype
-        fields["app_data"] = app_data
-        fields["seq_count"] = seq_count
-        fields["source_id"] = source_id
-        fields["ack_flags"] = ack_flags
-        fields["seq_flags"] = seq_flags
+        return _tuple_new(
+            cls, (apid, service, subtype, app_data, seq_count, source_id, ack_flags, seq_flags)
+        )
 
     @property
     def header(self) -> SpacePacketHeader:
@@ -128,32 +148,25 @@ class PusTc:
 
     def pack(self) -> bytes:
         """Return the whole packet, CRC included."""
-        app_data = self.app_data
+        apid, service, subtype, app_data, seq_count, source_id, ack_flags, seq_flags = self
         try:
             body = (
                 _TC_HEAD.pack(
-                    _TC_WORD0 | self.apid,
-                    (self.seq_flags << 14) | self.seq_count,
+                    _TC_WORD0 | apid,
+                    (seq_flags << 14) | seq_count,
                     len(app_data) + 6,
-                    _PUS_C | self.ack_flags,
-                    self.service,
-                    self.subtype,
-                    self.source_id,
+                    _PUS_C | ack_flags,
+                    service,
+                    subtype,
+                    source_id,
                 )
                 + app_data
             )
         except _REFUSED:
             return codec.pus_tc_pack(  # type: ignore[no-any-return]
-                self.apid,
-                int(self.seq_flags),
-                self.seq_count,
-                self.ack_flags,
-                self.service,
-                self.subtype,
-                self.source_id,
-                app_data,
+                apid, int(seq_flags), seq_count, ack_flags, service, subtype, source_id, app_data
             )
-        return body + _CRC.pack(codec.crc16(body))
+        return body + _crc16_bytes(body, len(body), 0xFFFF).to_bytes(2, "big")
 
     @classmethod
     def unpack(cls, data: Buffer) -> Self:
@@ -162,43 +175,42 @@ class PusTc:
         Raises:
             CodecError: a subclass naming the offending field and its offset.
         """
-        n = len(data) if type(data) is bytes or _octet_view(data) else 0
+        if type(data) is bytes:
+            n = len(data)
+        elif _octet_view(data):
+            data = bytes(data)  # one copy, which the application data would need anyway
+            n = len(data)
+        else:
+            n = 0
         if n >= _TC_MIN:
-            word0, word1, length, pus, service, subtype, source = _TC_HEAD.unpack_from(data)
+            word0, word1, length, pus, service, subtype, source = _tc_head(data)
             # the CRC over a packet that ends in its own CRC leaves 0
             if (
                 word0 & _TYPE_MASK == _TC_WORD0
                 and length + 7 == n
                 and pus & 0xF0 == _PUS_C
-                and not codec.crc16(data)
+                and not _crc16_bytes(data, n, 0xFFFF)  # type: ignore[arg-type]  # bytes by now
             ):
-                tc = _new(cls)
-                fields = tc.__dict__
-                fields["apid"] = word0 & 0x7FF
-                fields["service"] = service
-                fields["subtype"] = subtype
-                app_data = data[11 : n - 2]
-                fields["app_data"] = app_data if type(app_data) is bytes else bytes(app_data)
-                fields["seq_count"] = word1 & 0x3FFF
-                fields["source_id"] = source
-                fields["ack_flags"] = pus & 0x0F
-                fields["seq_flags"] = _SEQ_FLAGS[word1 >> 14]
-                return tc
+                return _tuple_new(
+                    cls,
+                    (
+                        word0 & 0x7FF,
+                        service,
+                        subtype,
+                        data[11 : n - 2],
+                        word1 & 0x3FFF,
+                        source,
+                        pus & 0x0F,
+                        _SEQ_FLAGS[word1 >> 14],
+                    ),
+                )
         # off the common path: the backend decodes it, or raises the error it finds
         apid, flags, count, ack, service, subtype, source, start, size = codec.pus_tc_unpack(data)
-        # The codec has checked every field: fill the instance without re-validating it.
-        tc = _new(cls)
-        tc.__dict__.update(
-            apid=apid,
-            service=service,
-            subtype=subtype,
-            app_data=bytes(data[start : start + size]),
-            seq_count=count,
-            source_id=source,
-            ack_flags=ack,
-            seq_flags=_SEQ_FLAGS[flags],
+        app_data = bytes(data[start : start + size])
+        # the codec has checked every field: no need to check them again
+        return _tuple_new(
+            cls, (apid, service, subtype, app_data, count, source, ack, _SEQ_FLAGS[flags])
         )
-        return tc
 
 
 def _pfield_time_length(data: Buffer) -> int:
@@ -215,15 +227,7 @@ def _pfield_time_length(data: Buffer) -> int:
     return length
 
 
-@dataclass(frozen=True, init=False)
-class PusTm:
-    """A PUS-C telemetry packet with its CRC-16 packet error control.
-
-    >>> tm = PusTm(apid=100, service=17, subtype=2, time=CucTime(coarse=42))
-    >>> PusTm.unpack(tm.pack()) == tm
-    True
-    """
-
+class _TmFields(NamedTuple):
     apid: int
     service: int
     subtype: int
@@ -235,9 +239,19 @@ class PusTm:
     time_ref_status: int = 0
     seq_flags: SequenceFlags = SequenceFlags.UNSEGMENTED
 
-    # written out for speed, as PusTc's is
-    def __init__(  # noqa: PLR0917 - the dataclass constructor: fields may come positionally
-        self,
+
+class PusTm(_Value, _TmFields):  # type: ignore[misc]  # _Value's _make checks the fields
+    """A PUS-C telemetry packet with its CRC-16 packet error control.
+
+    >>> tm = PusTm(apid=100, service=17, subtype=2, time=CucTime(coarse=42))
+    >>> PusTm.unpack(tm.pack()) == tm
+    True
+    """
+
+    __slots__ = ()
+
+    def __new__(  # noqa: PLR0917 - the fields may come positionally, as a NamedTuple's do
+        cls,
         apid: int,
         service: int,
         subtype: int,
@@ -248,7 +262,7 @@ class PusTm:
         time: CucTime = _ZERO_TIME,
         time_ref_status: int = 0,
         seq_flags: SequenceFlags = SequenceFlags.UNSEGMENTED,
-    ) -> None:
+    ) -> Self:
         if not isinstance(source_data, bytes):
             source_data = bytes(source_data)
         if not (
@@ -269,17 +283,21 @@ class PusTm:
                 ("dest_id", dest_id, 0xFFFF),
                 ("time_ref_status", time_ref_status, 0x0F),
             )
-        fields = self.__dict__
-        fields["apid"] = apid
-        fields["service"] = service
-        fields["subtype"] = subtype
-        fields["source_data"] = source_data
-        fields["seq_count"] = seq_count
-        fields["msg_counter"] = msg_counter
-        fields["dest_id"] = dest_id
-        fields["time"] = time
-        fields["time_ref_status"] = time_ref_status
-        fields["seq_flags"] = seq_flags
+        return _tuple_new(
+            cls,
+            (
+                apid,
+                service,
+                subtype,
+                source_data,
+                seq_count,
+                msg_counter,
+                dest_id,
+                time,
+                time_ref_status,
+                seq_flags,
+            ),
+        )
 
     @property
     def header(self) -> SpacePacketHeader:
@@ -291,37 +309,37 @@ class PusTm:
 
     def pack(self) -> bytes:
         """Return the whole packet, CRC included."""
-        time = self.time.packed
-        source_data = self.source_data
+        apid, service, subtype, source_data, seq_count, counter, dest_id, time, ref, flags = self
+        stamp = time.packed
         try:
             body = (
                 _TM_HEAD.pack(
-                    _TM_WORD0 | self.apid,
-                    (self.seq_flags << 14) | self.seq_count,
-                    len(time) + len(source_data) + 8,  # a length past 0xFFFF is refused
-                    _PUS_C | self.time_ref_status,
-                    self.service,
-                    self.subtype,
-                    self.msg_counter,
-                    self.dest_id,
+                    _TM_WORD0 | apid,
+                    (flags << 14) | seq_count,
+                    len(stamp) + len(source_data) + 8,  # a length past 0xFFFF is refused
+                    _PUS_C | ref,
+                    service,
+                    subtype,
+                    counter,
+                    dest_id,
                 )
-                + time
+                + stamp
                 + source_data
             )
         except _REFUSED:
             return codec.pus_tm_pack(  # type: ignore[no-any-return]
-                self.apid,
-                int(self.seq_flags),
-                self.seq_count,
-                self.time_ref_status,
-                self.service,
-                self.subtype,
-                self.msg_counter,
-                self.dest_id,
-                time,
+                apid,
+                int(flags),
+                seq_count,
+                ref,
+                service,
+                subtype,
+                counter,
+                dest_id,
+                stamp,
                 source_data,
             )
-        return body + _CRC.pack(codec.crc16(body))
+        return body + _crc16_bytes(body, len(body), 0xFFFF).to_bytes(2, "big")
 
     @classmethod
     def unpack(
@@ -331,11 +349,12 @@ class PusTm:
         coarse_octets: int = 4,
         fine_octets: int = 2,
         pfield: bool = False,
+        time_code_id: int = EPOCH_CCSDS,
     ) -> Self:
         """Decode one telemetry packet that fills all of `data`, checking its CRC.
 
-        The time field's format is mission-defined: give it, or set `pfield` when the time
-        carries its own P-field.
+        The time field's format is mission-defined: give it (`time_code_id` names the epoch
+        of a time without a P-field), or set `pfield` when the time carries its own P-field.
 
         Raises:
             CodecError: a subclass naming the offending field and its offset.
@@ -348,19 +367,8 @@ class PusTm:
         )
         if length != time_len:
             raise LengthError("cuc_time", t_off, time_len, length)
-        time = CucTime(coarse, fine, n_coarse, n_fine, pfield, code_id if pfield else EPOCH_CCSDS)
-        # The codec has checked every field: fill the instance without re-validating it.
-        tm = _new(cls)
-        tm.__dict__.update(
-            apid=apid,
-            service=service,
-            subtype=subtype,
-            source_data=bytes(data[start : start + size]),
-            seq_count=count,
-            msg_counter=counter,
-            dest_id=dest,
-            time=time,
-            time_ref_status=ref,
-            seq_flags=_SEQ_FLAGS[flags],
-        )
-        return tm
+        time = CucTime(coarse, fine, n_coarse, n_fine, pfield, code_id if pfield else time_code_id)
+        source_data = bytes(data[start : start + size])
+        fields = (apid, service, subtype, source_data, count, counter, dest, time)
+        # the codec has checked every field: no need to check them again
+        return _tuple_new(cls, (*fields, ref, _SEQ_FLAGS[flags]))

@@ -9,7 +9,14 @@ arrays C filled, not one Python object per packet.
 from flight.ccsds.cbackend.cltu import cltu_decode, cltu_encode, tc_randomize, tm_randomize
 from flight.ccsds.cbackend.cobs import cobs_decode, cobs_encode
 from flight.ccsds.cbackend.cuc import cuc_pack, cuc_unpack
-from flight.ccsds.cbackend.packet import crc16, pack_header, packetize, split, unpack_header
+from flight.ccsds.cbackend.packet import (
+    crc16,
+    crc16_bytes,
+    pack_header,
+    packetize,
+    split,
+    unpack_header,
+)
 from flight.ccsds.cbackend.pus import pus_tc_pack, pus_tc_unpack, pus_tm_pack, pus_tm_unpack
 from flight.ccsds.cbackend.tcframe import clcw_pack, clcw_unpack, tc_frame_pack, tc_frame_unpack
 from flight.ccsds.cbackend.tmframe import tm_frame_pack, tm_frame_unpack, tm_sync
@@ -26,6 +33,7 @@ __all__ = [
     "cobs_decode",
     "cobs_encode",
     "crc16",
+    "crc16_bytes",
     "cuc_pack",
     "cuc_unpack",
     "pack_header",

@@ -8,7 +8,7 @@ same results, which the differential tests prove.
 
 from flight.ccsds.pure.cltu import cltu_decode, cltu_encode, tc_randomize, tm_randomize
 from flight.ccsds.pure.cobs import cobs_decode, cobs_encode
-from flight.ccsds.pure.crc import crc16
+from flight.ccsds.pure.crc import crc16, crc16_bytes
 from flight.ccsds.pure.cuc import cuc_pack, cuc_unpack
 from flight.ccsds.pure.packet import pack_header, packetize, split, unpack_header
 from flight.ccsds.pure.pus import pus_tc_pack, pus_tc_unpack, pus_tm_pack, pus_tm_unpack
@@ -27,6 +27,7 @@ __all__ = [
     "cobs_decode",
     "cobs_encode",
     "crc16",
+    "crc16_bytes",
     "cuc_pack",
     "cuc_unpack",
     "pack_header",

@@ -48,6 +48,13 @@ def test_any_initial_value_matches_crc_hqx(codec, data, init):
     assert crc16(data, init) == binascii.crc_hqx(data, init)
 
 
+@SETTINGS
+@given(st.binary(max_size=600), st.integers(0, 0xFFFF))
+def test_bytes_entry_matches_crc_hqx(codec, data, init):
+    """The unchecked entry the PUS values use computes the same CRC as the checked one."""
+    assert codec.crc16_bytes(data, len(data), init) == binascii.crc_hqx(data, init)
+
+
 def test_accepts_every_buffer_type(codec):
     data = bytes(range(256))
     expected = binascii.crc_hqx(data, 0xFFFF)

@@ -225,7 +225,7 @@ def _api_outcome(call):
 def _tc_from_backend(codec, data):
     apid, flags, count, ack, service, subtype, source, start, size = codec.pus_tc_unpack(data)
     tc = PusTc(apid, service, subtype, bytes(data[start : start + size]), count, source, ack)
-    return PusTc(**{**tc.__dict__, "seq_flags": SequenceFlags(flags)})
+    return tc._replace(seq_flags=SequenceFlags(flags))
 
 
 _forms = st.sampled_from([bytes, bytearray, memoryview, lambda b: memoryview(bytearray(b))])

@@ -24,6 +24,7 @@ from flight.ccsds import (
     FramingError,
     PusTc,
     PusTm,
+    SequenceFlags,
     SpacePacketHeader,
     cobs_decode,
     cobs_encode,
@@ -46,6 +47,7 @@ unsegmented_tcs = st.builds(
     seq_count=st.integers(0, 0x3FFF),
     source_id=st.integers(0, 0xFFFF),
     ack_flags=st.integers(0, 15),
+    seq_flags=st.just(SequenceFlags.UNSEGMENTED),  # builds() fills a NamedTuple's every field
 )
 unsegmented_tms = pus_tms(cuc_times()).map(
     lambda tm: PusTm(
