@@ -93,6 +93,14 @@ def test_a_third_pfield_octet_is_rejected(codec):
     assert (info.value.field, info.value.offset) == ("pfield_extension", 1)
 
 
+@pytest.mark.parametrize("mission_bits", [1, 2, 3])
+def test_mission_defined_bits_of_the_pfield_extension_are_left_alone(codec, mission_bits):
+    # 301.0-B-4 section 3.2: bits 6-7 of the second P-field octet are reserved for mission
+    # definition, so a decoder reads past them rather than refusing the time
+    time = CucTime.unpack(bytes([0x9E, 1 << 5 | mission_bits]) + bytes(6) + b"\x01", pfield=True)
+    assert (time.coarse_octets, time.fine_octets, time.fine) == (5, 2, 1)
+
+
 def test_more_than_seven_fine_octets_are_rejected(codec):
     # 3 fine octets in the first octet and 5 more in the extension: 8
     with pytest.raises(HeaderError) as info:
