@@ -11,6 +11,9 @@ Faults (``inject(address, fault, **options)``; every fault takes ``count=N``):
 - ``timeout``: the transfer raises BusTimeout (a slave stretching the clock forever).
 - ``noise``: read bits flip with ``probability`` (default 0.01), RNG ``seed`` (default 1).
 - ``stuck_bits``: read bytes become ``(byte & and_mask) | or_mask``.
+- ``crash``: the transfer raises RuntimeError, as a bug in a driver would: an error outside
+  the HAL's tree, which no app is written to expect. It proves the executive contains an app
+  that raises (the acceptance suite's crash test); no real bus does this.
 """
 
 from hal.backends.sim._common import as_bytes, check_open
@@ -25,7 +28,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-I2C_FAULTS = ("nack", "disappear", "timeout", "noise", "stuck_bits")
+I2C_FAULTS = ("nack", "disappear", "timeout", "noise", "stuck_bits", "crash")
 
 
 class SimI2CBus:
@@ -124,6 +127,8 @@ class SimI2CBus:
                     address=address,
                     register=register,
                 )
+            if fault.name == "crash":
+                raise RuntimeError("injected crash: a driver bug, not a bus error")
             if fault.name == "timeout":
                 raise BusTimeout(
                     "transfer timed out (injected)",

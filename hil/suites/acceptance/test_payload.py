@@ -1,4 +1,5 @@
-"""The payload tracks its stimulus, and a failed sensor sends it to SAFE with an event.
+"""The payload tracks its stimulus, a failed sensor sends it to SAFE with an event, and a
+payload that crashes is reported and restarted by the executive.
 
 Needs a mission that flies the payload app on the simulated board, and a flight that serves
 the sim control channel.
@@ -7,7 +8,7 @@ the sim control channel.
 import pytest
 
 from flight.apps.payload.sensors import SensorId
-from hil.rig import RigGround, Stimulus, event, hk, near
+from hil.rig import Predicate, RigGround, Stimulus, event, hk, near
 
 OFF, SAFE = 0, 3
 HK_WAIT_S = 12.0
@@ -56,3 +57,31 @@ def test_sensor_failure_raises_an_event_and_enters_safe(
     stimulus.inject("tmp117", "nack")
     ground.await_tlm(event("payload", "SENSOR_FAILED"), start=start, timeout=HK_WAIT_S)
     ground.await_tlm(hk("payload", "PAYLOAD_HK", mode=SAFE), start=start, timeout=HK_WAIT_S)
+
+
+def _executive_event(name: str, apid: int) -> Predicate:
+    """The executive's event `name` about the app on `apid` (the first two aux octets)."""
+    return Predicate(
+        lambda d: (
+            d.kind == "event"
+            and d.name == name
+            and str(d.values.get("aux", "")).startswith(f"{apid:04x}")
+        ),
+        f"executive event {name} for APID {apid}",
+    )
+
+
+def test_a_crashing_app_is_reported_and_restarted(ground: RigGround, stimulus: Stimulus) -> None:
+    """An app that raises what it was never written to expect (a driver bug, injected once on
+    the TMP117's bus) is contained: the executive reports it, restarts it, and it serves."""
+    _payload(ground)
+    payload = ground.dictionary.app("payload")
+    assert payload is not None
+    start = ground.mark()
+    stimulus.inject("tmp117", "crash", count=1)
+    ground.await_tlm(_executive_event("APP_FAILED", payload.apid), start=start, timeout=HK_WAIT_S)
+    ground.await_tlm(
+        _executive_event("APP_RESTARTED", payload.apid), start=start, timeout=HK_WAIT_S
+    )
+    _payload(ground)
+    ground.await_tlm(hk("payload", "PAYLOAD_HK"), start=ground.mark(), timeout=HK_WAIT_S)

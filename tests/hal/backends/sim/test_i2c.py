@@ -93,6 +93,14 @@ def test_count_limits_a_fault(bus: SimI2CBus) -> None:
     bus.read(0x42, 1)
 
 
+def test_crash_raises_outside_the_hal_error_tree(bus: SimI2CBus) -> None:
+    bus.inject(0x42, "crash", count=1)
+    with pytest.raises(RuntimeError, match="injected crash") as info:
+        bus.read(0x42, 1)
+    assert not isinstance(info.value, BusError)
+    assert bus.read(0x42, 1) == b"\x00"
+
+
 def test_stuck_bits_mask_read_data(bus: SimI2CBus) -> None:
     bus.inject(0x42, "stuck_bits", and_mask=0xF0, or_mask=0x01)
     assert bus.write_read(0x42, b"\x37", 2) == bytes([0x31, 0x31])
