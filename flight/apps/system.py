@@ -50,6 +50,7 @@ from flight.core import (
 )
 from flight.links import (
     CommandGuard,
+    FramedLink,
     Link,
 )
 from flight.services import (
@@ -76,6 +77,19 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+# FramedCounters names as FRAME_HK reports them (the FARM-1 ones say so)
+_FRAME_ITEM = {
+    "bad": "frames_bad",
+    "foreign": "frames_foreign",
+    "accepted": "farm_accepted",
+    "bypass": "farm_bypass",
+    "control": "farm_control",
+    "duplicates": "farm_duplicates",
+    "ahead": "farm_ahead",
+    "lockouts": "farm_lockouts",
+    "no_buffer": "farm_no_buffer",
+}
 
 
 @dataclass
@@ -136,6 +150,26 @@ class Flight:
             for name, value in guard.counters.as_dict().items():
                 totals[f"auth_{name}"] = value
             totals["auth_highest_sn"] = max((w.highest for w in guard.windows.values()), default=0)
+        return totals
+
+    def frame_stats(self) -> dict[str, int]:
+        """The transfer frame layer's counters over every framed link, and the CLCW of the
+        first, as FRAME_HK reports them."""
+        framed = [link.endpoint for link in self.links if isinstance(link, FramedLink)]
+        totals: dict[str, int] = {"framed_links": len(framed)}
+        for endpoint in framed:
+            for name, value in endpoint.counters.as_dict().items():
+                key = _FRAME_ITEM.get(name, name)
+                totals[key] = totals.get(key, 0) + value
+        if framed:
+            clcw = framed[0].clcw
+            totals.update(
+                lockout=int(clcw.lockout),
+                wait=int(clcw.wait),
+                retransmit=int(clcw.retransmit),
+                report_value=clcw.report_value,
+                farm_b_counter=clcw.farm_b_counter,
+            )
         return totals
 
     def run(self, duration: float | None = None) -> None:
@@ -318,6 +352,6 @@ def build_flight(
         science_relay(bus, executive, service_hz, opened),
         owns_hardware,
     )
-    core.attach_stats(flight.stats, flight.link_stats)
+    core.attach_stats(flight.stats, flight.link_stats, flight.frame_stats)
     open_sim_control(flight, executive)
     return flight

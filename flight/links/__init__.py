@@ -16,6 +16,7 @@ from flight.core.errors import LinkError
 from flight.links.base import (
     HEADER_LENGTH,
     Deliver,
+    FramedLink,
     Link,
     LinkCounters,
     OutputQueue,
@@ -80,6 +81,7 @@ __all__ = [
     "EventSink",
     "FramedCounters",
     "FramedEndpoint",
+    "FramedLink",
     "FramedUdpLink",
     "FramingConfig",
     "KeyFileError",

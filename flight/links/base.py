@@ -12,11 +12,15 @@ import select
 import selectors
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from flight.links.framed import FramedEndpoint
 
 __all__ = [
     "HEADER_LENGTH",
     "Deliver",
+    "FramedLink",
     "Link",
     "LinkCounters",
     "OutputQueue",
@@ -205,3 +209,13 @@ class OutputQueue:
     def clear(self) -> None:
         """Drop everything pending (the connection is gone)."""
         self._pending.clear()
+
+
+@runtime_checkable
+class FramedLink(Protocol):
+    """A link that carries transfer frames: it has a COP-1 endpoint (FARM-1, its counters)."""
+
+    @property
+    def endpoint(self) -> "FramedEndpoint":
+        """The board's end of COP-1 on this link."""
+        ...

@@ -169,6 +169,8 @@ class FramedCounters:
         not_one_packet: delivered data fields that were not exactly one packet.
         frames_out: TM frames sent (idle frames included).
         idle_frames: TM frames sent for their CLCW only.
+        strangers_unanswered: idle-frame answers withheld from senders other than the peer
+            (one per sender per read), over the link's rate limit.
     """
 
     frames_in: int = 0
@@ -184,6 +186,7 @@ class FramedCounters:
     not_one_packet: int = 0
     frames_out: int = 0
     idle_frames: int = 0
+    strangers_unanswered: int = 0
 
     def as_dict(self) -> dict[str, int]:
         """The counters by name."""

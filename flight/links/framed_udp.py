@@ -4,7 +4,9 @@ The board's end binds; its downlink peer is the sender of the last *accepted* TC
 the plain UDP link, so neither a forged unit nor an (unauthenticated) COP-1 control frame can
 move it. Every good frame is answered with the CLCW at once: the packets its unit produced go
 to the peer in TM frames that carry it, and a sender that is not the peer (a ground that has
-not been authenticated yet, e.g. while it initiates the AD service) gets one idle frame.
+not been authenticated yet, e.g. while it initiates the AD service) gets one idle frame,
+within a rate limit: anyone who can forge a good frame's source address could otherwise make
+the board send a long TM frame for every short TC frame to an address of their choosing.
 Packets sent outside a read (housekeeping, events) go out at once, each batch completed with
 an idle packet; `tick` sends an idle frame when the line has been quiet for ``idle`` seconds
 or the CLCW changed.
@@ -17,6 +19,7 @@ import socket
 from flight.core.errors import LinkError
 from flight.links.base import Deliver, LinkCounters
 from flight.links.framed import MAX_TC_FRAME, FramedCounters, FramedEndpoint, FramingConfig
+from flight.links.ratelimit import RateLimit
 
 __all__ = ["FramedUdpLink"]
 
@@ -24,6 +27,10 @@ log = logging.getLogger(__name__)
 
 _READS_PER_WAKE = 64
 _MAX_UNIT = 2 * MAX_TC_FRAME  # a CLTU of the longest frame is ~1.15x the frame
+# Idle frames to senders that are not the peer, all of them together: enough for a ground
+# initiating the AD service (Unlock, Set V(R), a few retries), too few to reflect a flood.
+STRANGER_ANSWERS_PER_S = 4.0
+STRANGER_BURST = 8
 
 
 class FramedUdpLink:
@@ -54,6 +61,7 @@ class FramedUdpLink:
         self.counters = LinkCounters()
         self._sender: tuple[str, int] | None = None
         self._held: list[bytes] | None = None  # packets sent while a read is being handled
+        self._stranger_answers = RateLimit(STRANGER_ANSWERS_PER_S, STRANGER_BURST)
 
     @property
     def framing(self) -> FramedCounters:
@@ -121,7 +129,10 @@ class FramedUdpLink:
         if held or (self.peer in answer):
             self._transmit(self.endpoint.frames(b"".join(held)), self.peer, packets=len(held))
         for address in answer - {self.peer}:
-            self._transmit(self.endpoint.frames(), address)
+            if self._stranger_answers.allow():
+                self._transmit(self.endpoint.frames(), address)
+            else:
+                self.framing.strangers_unanswered += 1
 
     def send(self, packet: bytes) -> None:
         """Send one packet in TM frames (held until the current read is answered)."""

@@ -25,6 +25,7 @@ from flight.core.errors import DurabilityError
 from flight.core.persistence import Store
 from flight.links.base import Deliver
 from flight.links.events import REJECTION_EVENTS
+from flight.links.ratelimit import RateLimit
 from flight.links.security import MAX_WINDOW, Rejection, ReplayWindow, Unsealed, unseal
 
 __all__ = ["AuthCounters", "CommandGuard", "EventSink"]
@@ -105,11 +106,9 @@ class CommandGuard:
         self._store = store
         self._size = window
         self._emit = emit
-        self._monotonic = monotonic
         self.counters = AuthCounters()
         self.windows: dict[int, ReplayWindow] = {spi: ReplayWindow(window) for spi in keys}
-        self._tokens = _EVENT_BURST
-        self._refilled = monotonic()
+        self._event_limit = RateLimit(_EVENT_RATE_HZ, _EVENT_BURST, monotonic)
         self._restore()
 
     @property
@@ -179,11 +178,7 @@ class CommandGuard:
         log.info("telecommand refused: %s (%s)", reason.name, aux.hex())
         if self._emit is None:
             return
-        now = self._monotonic()
-        self._tokens = min(_EVENT_BURST, self._tokens + (now - self._refilled) * _EVENT_RATE_HZ)
-        self._refilled = now
-        if self._tokens < 1.0:
+        if not self._event_limit.allow():
             self.counters.events_suppressed += 1
             return
-        self._tokens -= 1.0
         self._emit(_EVENT_OF[reason], aux)

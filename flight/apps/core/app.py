@@ -1,7 +1,8 @@
 """The core app on APID 100: answers for the flight process as a whole.
 
 Its housekeeping gathers the executive's, the router's, the bus's and the links' counters
-(`CORE_HK`), and the links' and the authentication layer's in detail (`LINK_HK`); the
+(`CORE_HK`), the links' and the authentication layer's in detail (`LINK_HK`), and the
+transfer frame layer's: FARM-1's counters and CLCW (`FRAME_HK`); the
 executive's events (`APP_FAILED`, ...) and the links' (`AUTH_BAD_MAC`, ...) are reported on
 its APID.
 """
@@ -9,7 +10,7 @@ its APID.
 from collections.abc import Callable, Mapping
 
 from flight.apps.core import events
-from flight.apps.core.messages import CORE_HK, LINK_HK, Noop, ResetCounters
+from flight.apps.core.messages import CORE_HK, FRAME_HK, LINK_HK, Noop, ResetCounters
 from flight.core import App, AppContext, Value, handles
 from flight.links import LINK_EVENTS
 
@@ -22,7 +23,7 @@ class CoreApp(App):
     """The flight process's own app: NOOP, counter reset, system housekeeping."""
 
     COMMANDS = (Noop, ResetCounters)
-    TELEMETRY = (CORE_HK, LINK_HK)
+    TELEMETRY = (CORE_HK, LINK_HK, FRAME_HK)
     EVENTS = (
         events.NOOP,
         events.COUNTERS_RESET,
@@ -36,6 +37,7 @@ class CoreApp(App):
         super().__init__(ctx)
         self._stats: Callable[[], Mapping[str, int]] = dict
         self._link_stats: Callable[[], Mapping[str, int]] = dict
+        self._frame_stats: Callable[[], Mapping[str, int]] = dict
         self.unauthenticated = False
         self._started_at = ctx.clock.now()
 
@@ -43,10 +45,13 @@ class CoreApp(App):
         self,
         stats: Callable[[], Mapping[str, int]],
         link_stats: Callable[[], Mapping[str, int]] = dict,
+        frame_stats: Callable[[], Mapping[str, int]] = dict,
     ) -> None:
-        """Give the app the functions that gather the system's and the links' counters."""
+        """Give the app the functions that gather the system's, the links' and the transfer
+        frame layer's counters."""
         self._stats = stats
         self._link_stats = link_stats
+        self._frame_stats = frame_stats
 
     def start(self) -> None:
         """Announce the start (and, loudly, a missing authentication)."""
@@ -56,16 +61,17 @@ class CoreApp(App):
             self.emit(events.AUTHENTICATION_OFF)
 
     def hk_values(self, sid: int) -> dict[str, Value]:
-        """Items of CORE_HK or LINK_HK, each clipped to its field."""
-        structure = LINK_HK if sid == LINK_HK.sid else CORE_HK
-        stats = self._link_stats() if structure is LINK_HK else self._stats()
-        values: dict[str, Value] = {name: min(value, _U32) for name, value in stats.items()}
+        """Items of CORE_HK, LINK_HK or FRAME_HK, each clipped to its field."""
+        structure, gather = {
+            LINK_HK.sid: (LINK_HK, self._link_stats),
+            FRAME_HK.sid: (FRAME_HK, self._frame_stats),
+        }.get(sid, (CORE_HK, self._stats))
+        values: dict[str, Value] = {name: min(value, _U32) for name, value in gather().items()}
         if structure is CORE_HK:
             values["uptime_s"] = int(self.ctx.clock.now() - self._started_at) & _U32
-        for name in ("apps_failed", "apps_disabled", "links_down", "authentication"):
-            if name in values:
-                values[name] = min(int(values[name]), 0xFF)
         for arg in structure.fields:
+            if arg.size == 1 and arg.name in values:
+                values[arg.name] = min(int(values[arg.name]), 0xFF)
             values.setdefault(arg.name, 0)
         return {arg.name: values[arg.name] for arg in structure.fields}
 

@@ -6,7 +6,7 @@ import construct
 
 from flight.core import Arg, Command, housekeeping
 
-__all__ = ["CORE_HK", "LINK_HK", "Noop", "ResetCounters"]
+__all__ = ["CORE_HK", "FRAME_HK", "LINK_HK", "Noop", "ResetCounters"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,10 @@ class ResetCounters(Command):
 
 def _u32(name: str, description: str) -> Arg:
     return Arg(name, construct.Int32ub, description=description)
+
+
+def _u8(name: str, description: str) -> Arg:
+    return Arg(name, construct.Int8ub, description=description)
 
 
 CORE_HK = housekeeping(
@@ -72,4 +76,32 @@ LINK_HK = housekeeping(
     _u32("auth_highest_sn", "highest accepted sequence number (over all keys)"),
     interval=10.0,
     enabled=False,  # on request (3,27) or once enabled (3,5); CORE_HK carries the totals
+)
+
+
+FRAME_HK = housekeeping(
+    3,
+    "FRAME_HK",
+    _u8("framed_links", "links carrying TC/TM transfer frames under COP-1"),
+    _u32("frames_in", "TC frames that decoded (CLTU and FECF good)"),
+    _u32("frames_bad", "units whose CLTU or frame did not decode (BCH, FECF, header, length)"),
+    _u32("frames_foreign", "good frames for another spacecraft or virtual channel"),
+    _u32("farm_accepted", "AD frames FARM-1 accepted in sequence"),
+    _u32("farm_bypass", "BD frames passed on unchecked"),
+    _u32("farm_control", "Unlock and Set V(R) frames applied"),
+    _u32("farm_duplicates", "refused: AD frames behind V(R), already accepted"),
+    _u32("farm_ahead", "refused: AD frames ahead of V(R), a gap (retransmission asked for)"),
+    _u32("farm_lockouts", "refused: AD frames outside both windows, or sent in Lockout"),
+    _u32("farm_no_buffer", "refused: AD frames sent in Wait"),
+    _u32("not_one_packet", "refused: frame data fields that were not exactly one packet"),
+    _u32("frames_out", "TM frames sent, idle frames included"),
+    _u32("idle_frames", "TM frames sent for their CLCW only"),
+    _u32("strangers_unanswered", "idle-frame answers withheld from non-peers by the rate limit"),
+    _u8("lockout", "CLCW of the first framed link: 1 while FARM-1 is in Lockout"),
+    _u8("wait", "CLCW: 1 while FARM-1 has no buffer (Wait)"),
+    _u8("retransmit", "CLCW: 1 while FARM-1 asks for retransmission"),
+    _u8("report_value", "CLCW: V(R), the next AD frame sequence number expected"),
+    _u8("farm_b_counter", "CLCW: FARM-B counter (BD frames accepted, 2 bits)"),
+    interval=10.0,
+    enabled=False,  # on request (3,27) or once enabled (3,5); framed missions only
 )

@@ -4,7 +4,11 @@ Ends with FOP-1 and the board's endpoint talking over a seeded lossy, duplicatin
 reordering channel on a simulated clock: every unit arrives exactly once, in order.
 """
 
+import contextlib
 import random
+import select
+import socket
+import time
 
 import pytest
 from hypothesis import given, settings
@@ -14,8 +18,9 @@ from flight.ccsds import PusTc, split_packets
 from flight.ccsds.frames import ASM, TcFrame, TmFrame, cltu_encode
 from flight.core import load_mission
 from flight.core.errors import LinkError
-from flight.links import FramedEndpoint, FramingConfig, split_framing
+from flight.links import FramedEndpoint, FramedUdpLink, FramingConfig, split_framing
 from flight.links.cop1 import Fop1
+from flight.links.framed_udp import STRANGER_ANSWERS_PER_S, STRANGER_BURST
 
 SCID, VCID = 0x1AB, 0
 CONFIG = FramingConfig(scid=SCID, vcid=VCID, frame_length=128, idle_s=2.0)
@@ -216,3 +221,34 @@ def test_fop_and_farm_deliver_every_unit_once_in_order_over_a_bad_channel(
     assert not fop.alerts
     assert board.delivered == units
     assert [split_packets(u).count for u in board.delivered] == [1] * len(units)
+
+
+# ---- the framed UDP link ----
+def test_a_flood_from_strangers_gets_few_idle_frames_back() -> None:
+    """Good frames from a sender that is not the peer earn an idle frame each, within a
+    rate limit: a forged source address cannot turn the board into a reflector."""
+    link = FramedUdpLink("127.0.0.1", 0, lambda unit: False, CONFIG)  # nobody authenticates
+    stranger = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    stranger.bind(("127.0.0.1", 0))
+    stranger.setblocking(False)
+    sent = 200
+    try:
+        started = time.monotonic()
+        for n in range(sent):  # one frame per read: each would earn its own idle frame
+            stranger.sendto(_cltu(n % 256, _unit(n)), link.address)
+            assert select.select([link.fileno()], [], [], 5)[0]
+            link.on_readable()
+        elapsed = time.monotonic() - started
+        time.sleep(0.05)  # let the last answers reach the stranger's socket
+        answers = 0
+        with contextlib.suppress(BlockingIOError):
+            while stranger.recv(65536):
+                answers += 1
+    finally:
+        stranger.close()
+        link.close()
+    allowed = STRANGER_BURST + STRANGER_ANSWERS_PER_S * elapsed
+    assert 1 <= answers <= allowed
+    assert link.peer is None
+    assert link.framing.strangers_unanswered == sent - answers
+    assert link.framing.idle_frames == answers

@@ -125,6 +125,10 @@ def _replays_refused(session: Session) -> int:
     return _hk(session, "core", 2, "auth_replayed")  # LINK_HK
 
 
+def _farm(session: Session, item: str) -> int:
+    return _hk(session, "core", 3, item)  # FRAME_HK
+
+
 def test_ping_and_a_command_complete_over_the_framed_link(flight: FlightRun) -> None:
     assert split_framing(flight.urls[0])[1] is not None
     session = _session(flight, flight.urls[0])
@@ -153,6 +157,7 @@ def test_commands_execute_once_and_in_order_through_a_bad_channel(
         assert isinstance(link, FramedGroundLink)
         before = _sample_cmd_count(session)
         replays_before = _replays_refused(session)
+        refused_before = _farm(session, "farm_duplicates") + _farm(session, "farm_ahead")
         started = time.monotonic()
         packets = []
         for n in range(N_COMMANDS):
@@ -176,8 +181,11 @@ def test_commands_execute_once_and_in_order_through_a_bad_channel(
         assert completed == wanted  # every command completed, once, in the order sent
         # the housekeeping request that reads the counter counts itself too
         assert _sample_cmd_count(session) - before == N_COMMANDS + 1
-        # duplicates stopped at FARM-1: none reached the guard's anti-replay check
+        # duplicates stopped at FARM-1: none reached the guard's anti-replay check, and
+        # FRAME_HK counts every copy it refused (a second copy is behind V(R) or ahead of it)
         assert _replays_refused(session) == replays_before
+        refused = _farm(session, "farm_duplicates") + _farm(session, "farm_ahead")
+        assert refused - refused_before >= relay.counts["duplicated"]
         c = link.counters
         print(
             f"\nloss {loss:.0%} dup 10% reorder 10%: {N_COMMANDS} commands in {elapsed:.2f} s, "
@@ -212,5 +220,10 @@ def test_a_lockout_is_reported_and_cleared_by_unlock(flight: FlightRun) -> None:
         assert link.clcw is not None
         assert not link.clcw.lockout
         assert link.counters.initiations == 2
+        # the board's own account: the lockout counted, the CLCW clear again
+        assert _farm(session, "framed_links") == 1
+        assert _farm(session, "farm_lockouts") >= 1
+        assert _farm(session, "lockout") == 0
+        assert _farm(session, "report_value") == link.clcw.report_value
     finally:
         session.close()
