@@ -78,10 +78,11 @@ class BuildSpec:
         dictionary: A dictionary JSON file; None tries ``starling dict export``.
         entry: The flight command as an argv template (placeholders in `DEFAULT_ENTRY`).
         include: Extra files, placed under ``extra/``.
-        ready: ``"notify"`` (wait for the app's READY=1) or ``"start"`` (ready once spawned).
-            ``starling flight`` does not send sd_notify messages yet, hence ``"start"``.
-        watchdog_sec: Heartbeat period limit for the app (0: the app does not heartbeat, and
-            the launcher heartbeats for it while it lives).
+        ready: ``"notify"`` (wait for the app's READY=1, which ``starling flight`` sends once
+            its links are up) or ``"start"`` (ready once spawned, for an app that never says).
+        watchdog_sec: Heartbeat period limit for the app: ``starling flight`` sends WATCHDOG=1
+            at half of it while every app checks in (0: the app does not heartbeat, and the
+            launcher heartbeats for it while it lives).
     """
 
     project: Path
@@ -92,8 +93,8 @@ class BuildSpec:
     dictionary: Path | None = None
     entry: Sequence[str] = DEFAULT_ENTRY
     include: Sequence[Path] = ()
-    ready: str = "start"
-    watchdog_sec: float = 0.0
+    ready: str = "notify"
+    watchdog_sec: float = 10.0
     python: str = field(default=sys.executable)
 
 

@@ -37,6 +37,8 @@ __all__ = [
 
 PING_APID = 100
 _PING_INTERVAL = 0.5
+# 3,27 for one structure, SID 1: the core app's CORE_HK, on the APID that answers the ping
+_ONE_SHOT_CORE_HK = bytes([1]) + (1).to_bytes(2, "big")
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,9 @@ async def pus_ping_check(
         port: Its UDP port.
         apid: APID of the application answering service 17.
         timeout: Seconds for the whole check.
-        require_housekeeping: Also require a TM 3,25 after the ping.
+        require_housekeeping: Also require a TM 3,25 after the ping; once the ping is
+            answered the check asks for one (3,27 for structure 1 on `apid`, the core app's
+            CORE_HK), so a long housekeeping interval cannot fail it.
         encode: Applied to each ping before it is sent (e.g. `Signer.encode` for an
             authenticated mission); None sends plain telecommands.
 
@@ -156,6 +160,11 @@ async def pus_ping_check(
                         continue
                     if (tm.service, tm.subtype) == (17, 2) and rtt is None:
                         rtt = time.monotonic() - started
+                        if require_housekeeping and not hk_count:
+                            ask = PusTc(apid=apid, service=3, subtype=27, seq_count=seq & 0x3FFF,
+                                        app_data=_ONE_SHOT_CORE_HK).pack()  # fmt: skip
+                            transport.sendto(ask if encode is None else encode(ask), (host, port))
+                            seq += 1
                     elif (tm.service, tm.subtype) == (3, 25):
                         hk_count, last_hk = hk_count + 1, tm.source_data
             if rtt is not None and (hk_count or not require_housekeeping):

@@ -214,14 +214,15 @@ def _add_build(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     build.add_argument(
         "--ready",
         choices=["notify", "start"],
-        default="start",
-        help="notify: wait for the app's READY=1; start: ready once spawned (default)",
+        default="notify",
+        help="notify: wait for the app's READY=1 (default); start: ready once spawned",
     )
     build.add_argument(
         "--watchdog-sec",
         type=float,
-        default=0.0,
-        help="app heartbeat (WATCHDOG=1) period limit; 0: the app sends none (default)",
+        default=10.0,
+        help="app heartbeat (WATCHDOG=1) period limit in seconds (default 10); 0: the app "
+        "sends none and the launcher heartbeats for it",
     )
     build.add_argument("-o", "--output", type=Path, default=Path("dist"))
     build.set_defaults(func=_guard(_build))
