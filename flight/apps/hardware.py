@@ -21,6 +21,7 @@ Apps that need devices subclass `HardwareApp`; the assembly hands them the missi
 """
 
 import itertools
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, cast
@@ -31,8 +32,8 @@ from hal.backends.sim.clock import SimClock
 from hal.backends.sim.urls import register_board, unregister_board
 from hal.boards import Board, load_board
 from hal.health import HealthSnapshot, LinuxHealth, SimHealth
-from hal.interfaces import GpioLine, I2CBus, SpiDevice, Uart
-from hal.open import open_gpio, open_i2c, open_spi, open_uart
+from hal.interfaces import GpioLine, I2CBus, SpiDevice, Uart, Watchdog
+from hal.open import open_gpio, open_i2c, open_spi, open_uart, open_watchdog
 
 if TYPE_CHECKING:
     # Drivers and chip models load with the first chip opened (`hal.chips` imports lazily).
@@ -98,7 +99,8 @@ class FlightSimClock(SimClock):
     Drivers sleep on it while they poll a conversion, which moves HAL time ahead of the
     flight clock by those few milliseconds; whenever the flight clock is ahead, HAL time
     catches up. So chip models see time pass as the flight sees it, on the simulated clock in
-    tests and on the monotonic clock in a `starling flight` run on the sim board.
+    tests and on the monotonic clock in a `starling flight` run on the sim board. The health
+    monitor's thread reads it too (it kicks the board's watchdog), so catching up is locked.
 
     Attributes:
         flight: the flight clock followed.
@@ -107,13 +109,15 @@ class FlightSimClock(SimClock):
     def __init__(self, flight: Clock) -> None:
         super().__init__(flight.now())
         self.flight = flight
+        self._catching_up = threading.Lock()
 
     def now_ns(self) -> int:
         """Simulated nanoseconds, never behind the flight clock."""
-        lag = self.flight.now() - super().now()
-        if lag > 0:
-            self.advance(lag)
-        return super().now_ns()
+        with self._catching_up:
+            lag = self.flight.now() - super().now()
+            if lag > 0:
+                self.advance(lag)
+            return super().now_ns()
 
     def now(self) -> float:
         """Simulated seconds, never behind the flight clock."""
@@ -146,6 +150,7 @@ class Hardware:
         self.sim = sim
         self.unit = unit
         self._i2c: I2CBus | None = None
+        self._watchdog: Watchdog | None = None
         self._now: Callable[[], float] | None = None
         self._sleep: Callable[[float], object] | None = None
         if sim is not None:
@@ -219,6 +224,12 @@ class Hardware:
         uart.configure(baudrate=self.wiring.gnss_baudrate)
         return uart
 
+    def watchdog(self) -> Watchdog:
+        """The board's hardware watchdog, opened once (closed with the board)."""
+        if self._watchdog is None:
+            self._watchdog = open_watchdog(self.url(self.board.watchdog))
+        return self._watchdog
+
     def enable_line(self) -> GpioLine:
         """The payload power switch, configured as an output."""
         line = open_gpio(self.url(self.board.gpio_url(self.wiring.enable_pin)))
@@ -272,10 +283,14 @@ class Hardware:
         return Fram(self.i2c(), address=self.wiring.fram)
 
     def close(self) -> None:
-        """Close the shared bus and forget the simulated board's registration."""
+        """Close the shared bus and the watchdog (as it is: stop it first to disarm it), and
+        forget the simulated board's registration."""
         if self._i2c is not None:
             self._i2c.close()
             self._i2c = None
+        if self._watchdog is not None:
+            self._watchdog.close()
+            self._watchdog = None
         if self.unit is not None:
             unregister_board(self.unit)
 

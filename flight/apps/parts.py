@@ -29,6 +29,8 @@ from flight.services import Downlink
 from hal.backends.sim.control import ENV_VAR as SIM_CONTROL_ENV
 from hal.backends.sim.control import SimControl
 from hal.errors import ConfigError as HalConfigError
+from hal.errors import HalError
+from hal.interfaces import Watchdog
 
 if TYPE_CHECKING:
     from flight.apps.system import Flight
@@ -39,6 +41,7 @@ __all__ = [
     "SCHEDULE_STORE",
     "TIME_STORE",
     "accept_all",
+    "board_watchdog",
     "make_apps",
     "make_guard",
     "open_board",
@@ -77,6 +80,48 @@ def open_board(mission: Mission, clock: Clock, directory: Path) -> Hardware:
         return Hardware.for_board(mission.board, clock=clock, storage_path=str(directory))
     except HalConfigError as exc:
         raise ConfigError(str(exc), source=mission.source, key="mission.board") from exc
+
+
+def board_watchdog(mission: Mission, hardware: Hardware, *, owned: bool) -> Watchdog | None:
+    """The board's hardware watchdog when the mission arms it itself (``hardware_watchdog``).
+
+    Args:
+        mission: the mission.
+        hardware: its board, opened.
+        owned: whether the board was opened for this flight (then a failure closes it).
+
+    Raises:
+        ConfigError: the mission's timeout is beyond what the board's watchdog can count, or
+            the watchdog cannot be opened (a missing device, another owner such as systemd's
+            RuntimeWatchdogSec, no permission).
+    """
+    if not mission.hardware_watchdog:
+        return None
+    try:
+        return _open_watchdog(mission, hardware)
+    except ConfigError:
+        if owned:
+            hardware.close()
+        raise
+
+
+def _open_watchdog(mission: Mission, hardware: Hardware) -> Watchdog:
+    board = hardware.board
+    if mission.watchdog_timeout_s > board.watchdog_max_timeout_s:
+        raise ConfigError(
+            f"the {board.name} watchdog counts {board.watchdog_max_timeout_s} s at most",
+            source=mission.source,
+            key="health.watchdog_timeout_s",
+        )
+    try:
+        return hardware.watchdog()
+    except HalError as exc:
+        raise ConfigError(
+            f"cannot open the hardware watchdog {board.watchdog}: {exc} (fly with "
+            "hardware_watchdog = false where systemd owns it)",
+            source=mission.source,
+            key="health.hardware_watchdog",
+        ) from exc
 
 
 def science_relay(

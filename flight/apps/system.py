@@ -18,6 +18,7 @@ from flight.apps.parts import (
     SCHEDULE_STORE,
     TIME_STORE,
     accept_all,
+    board_watchdog,
     make_apps,
     make_guard,
     open_board,
@@ -203,6 +204,13 @@ class Flight:
             self.health.notifier.close()
 
 
+def _core_app(mission: Mission, apps: dict[str, App]) -> CoreApp:
+    cores = [app for app in apps.values() if isinstance(app, CoreApp)]
+    if len(cores) != 1:
+        raise ConfigError("a mission needs exactly one core app", source=mission.source)
+    return cores[0]
+
+
 def build_flight(
     mission: Mission,
     *,
@@ -223,7 +231,8 @@ def build_flight(
         clock: the flight clock (the monotonic clock when None).
         fsync: the fsync the stores use (a seam for fault injection in tests).
         notifier: systemd's notification socket (`SystemdNotifier.from_environ()`), or None.
-        watchdog: the board's hardware watchdog, or None.
+        watchdog: a hardware watchdog to arm; None: the board's own when the mission says
+            ``hardware_watchdog = true``, else none.
         hardware: the board to fly on (by default the mission's, opened here); passing one
             keeps a simulated board's state across a reboot of the flight.
 
@@ -238,11 +247,9 @@ def build_flight(
     workers = Workers(bus, threads=mission.workers) if mission.workers > 0 else None
     owns_hardware = hardware is None
     hardware = hardware or open_board(mission, clock, directory)
+    watchdog = watchdog or board_watchdog(mission, hardware, owned=owns_hardware)
     apps = make_apps(mission, clock, bus, workers, directory, hardware=hardware)
-    cores = [app for app in apps.values() if isinstance(app, CoreApp)]
-    if len(cores) != 1:
-        raise ConfigError("a mission needs exactly one core app", source=mission.source)
-    core = cores[0]
+    core = _core_app(mission, apps)
     executive = Executive(
         clock,
         bus,

@@ -18,6 +18,8 @@ checked when the file is loaded, so a bad config fails before anything starts:
     [health]
     heartbeat_timeout_s = 2.0           # an app silent this long stops the watchdog kicks
     watchdog_timeout_s = 15.0           # the hardware watchdog's timeout
+    hardware_watchdog = false           # the flight arms the board's watchdog itself (true
+                                        # only where systemd does not own /dev/watchdog)
 
     [scheduling]
     capacity = 64                       # time-tagged telecommands held at most (service 11)
@@ -115,6 +117,7 @@ class Mission:
     description: str = ""
     heartbeat_timeout_s: float = 2.0
     watchdog_timeout_s: float = 15.0
+    hardware_watchdog: bool = False
     schedule_capacity: int = 64
     security: SecuritySettings = SecuritySettings()
 
@@ -226,6 +229,10 @@ def _build(data: dict[str, Any], source: str) -> Mission:
     if not apps:
         raise ConfigError("a mission needs at least one app", key="apps")
     heartbeat, watchdog, capacity = _health_and_scheduling(data, min(a.rate_hz for a in apps))
+    health = data.get("health", {})
+    own_watchdog = "hardware_watchdog" in health and _get(
+        health, "hardware_watchdog", bool, "health"
+    )
     board = _get(mission, "board", str, "mission")
     return Mission(
         name=name,
@@ -243,6 +250,7 @@ def _build(data: dict[str, Any], source: str) -> Mission:
         description=str(mission.get("description", "")),
         heartbeat_timeout_s=heartbeat,
         watchdog_timeout_s=watchdog,
+        hardware_watchdog=own_watchdog,
         schedule_capacity=capacity,
         security=_security(data.get("security", {}), board),
     )

@@ -32,6 +32,7 @@ __all__ = [
     "open_uart",
     "open_watchdog",
     "register_board",
+    "registered_boards",
     "unregister_board",
 ]
 
@@ -47,6 +48,11 @@ def register_board(board: SimBoard, name: str = "default") -> SimBoard:
 def unregister_board(name: str = "default") -> None:
     """Forget the board registered under ``name``."""
     _BOARDS.pop(name, None)
+
+
+def registered_boards() -> list[str]:
+    """The names boards are registered under, in the order they were."""
+    return list(_BOARDS)
 
 
 def get_board(name: str = "default") -> SimBoard:

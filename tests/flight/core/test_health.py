@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 
 from flight.apps import Flight, build_flight
-from flight.core import App, AppState, SimulatedClock, SystemdNotifier, load_mission
+from flight.core import (
+    App,
+    AppState,
+    ConfigError,
+    SimulatedClock,
+    SystemdNotifier,
+    load_mission,
+)
+from hal.backends.sim.urls import registered_boards as sim_boards
 from hal.backends.sim.watchdog import SimWatchdog
 
 
@@ -168,3 +176,49 @@ def test_clean_stop_disarms_and_says_stopping(
     built.health.stop()
     assert not watchdog.running
     assert systemd.take()[-1] == b"STOPPING=1\nSTATUS=stopping"
+
+
+def test_a_mission_that_owns_the_watchdog_arms_the_boards_own(tmp_path: Path) -> None:
+    """``hardware_watchdog = true``: the flight opens the board's watchdog (here the sim
+    board's), arms it when ready, kicks it while the apps check in, disarms it at the end."""
+    clock = SimulatedClock()
+    mission = dataclasses.replace(load_mission("open-bench"), hardware_watchdog=True)
+    flight = build_flight(mission, data_dir=tmp_path, links=(), clock=clock)
+    try:
+        assert flight.hardware is not None
+        assert flight.hardware.sim is not None
+        board_watchdog = flight.hardware.sim.watchdog
+        assert flight.health.watchdog is board_watchdog
+        flight.executive.start()
+        flight.health.ready()
+        assert board_watchdog.running
+        assert board_watchdog.timeout_s == mission.watchdog_timeout_s
+        for _ in range(3):
+            flight.run(1.0)
+            assert flight.health.check()
+        assert board_watchdog.kicks == 3
+        flight.health.stop()
+        assert not board_watchdog.running
+        assert not board_watchdog.expired
+    finally:
+        flight.close()
+
+
+def test_without_it_the_flight_leaves_the_boards_watchdog_alone(tmp_path: Path) -> None:
+    flight = build_flight(load_mission("open-bench"), data_dir=tmp_path, links=())
+    try:
+        assert load_mission("open-bench").hardware_watchdog is False
+        assert flight.health.watchdog is None
+    finally:
+        flight.close()
+
+
+def test_a_timeout_the_boards_watchdog_cannot_count_is_refused(tmp_path: Path) -> None:
+    mission = dataclasses.replace(
+        load_mission("open-bench"), hardware_watchdog=True, watchdog_timeout_s=20.0
+    )
+    before = set(sim_boards())
+    with pytest.raises(ConfigError, match="counts 15 s at most") as info:
+        build_flight(mission, data_dir=tmp_path, links=())
+    assert info.value.key == "health.watchdog_timeout_s"
+    assert set(sim_boards()) == before  # the board it opened is closed again

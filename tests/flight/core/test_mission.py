@@ -38,6 +38,9 @@ def test_mission_file_by_path(tmp_path: Path) -> None:
     path.write_text(GOOD)
     mission = load_mission(str(path))
     assert (mission.name, mission.rates_hz, mission.source) == ("lab", (1, 10), str(path))
+    assert not mission.hardware_watchdog  # systemd owns /dev/watchdog unless the mission says
+    path.write_text(GOOD.replace("[executive]", "[health]\nhardware_watchdog = true\n[executive]"))
+    assert load_mission(str(path)).hardware_watchdog
 
 
 @pytest.mark.parametrize(
@@ -53,6 +56,7 @@ def test_mission_file_by_path(tmp_path: Path) -> None:
             "collides",
         ),
         (("[mission]", "[mission"), "not valid TOML"),
+        (("[executive]", '[health]\nhardware_watchdog = "yes"\n[executive]'), "wrong type"),
     ],
 )
 def test_inconsistent_configs_are_refused(
