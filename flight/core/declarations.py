@@ -9,6 +9,7 @@ dictionary, ground encoding and docs read the same declarations.
 import math
 from dataclasses import dataclass, field, fields
 from enum import IntEnum
+from functools import cached_property
 from typing import Any, ClassVar
 
 import construct
@@ -55,14 +56,32 @@ class Arg:
         """Octets the field occupies."""
         return int(self.fmt.sizeof())
 
+    @cached_property
+    def wire_bounds(self) -> tuple[Value | None, Value | None]:
+        """`low` and `high` as the field carries them: a float32's bounds rounded to float32.
+
+        3.2 has no float32; the wire carries 3.2000000477 for it, which must still count as
+        the declared 3.2, or nobody could set a parameter to its declared maximum.
+        """
+        return self._on_wire(self.low), self._on_wire(self.high)
+
+    def _on_wire(self, bound: Value | None) -> Value | None:
+        if not isinstance(bound, float):
+            return bound
+        return float(self.fmt.parse(self.fmt.build(bound)))
+
 
 def check_range(arg: Arg, value: Value) -> str | None:
-    """Return why `value` is not acceptable for `arg`, or None when it is."""
+    """Return why `value` is not acceptable for `arg`, or None when it is.
+
+    Values are compared with the bounds as the field carries them (`Arg.wire_bounds`).
+    """
     if isinstance(value, float) and not math.isfinite(value):
         return f"{arg.name} must be finite, got {value!r}"
-    if arg.low is not None and value < arg.low:
+    low, high = arg.wire_bounds
+    if low is not None and value < low:
         return f"{arg.name} must be >= {arg.low}, got {value!r}"
-    if arg.high is not None and value > arg.high:
+    if high is not None and value > high:
         return f"{arg.name} must be <= {arg.high}, got {value!r}"
     return None
 

@@ -12,6 +12,7 @@ from flight.apps import PARAMETER_STORE, build_flight
 from flight.core import FailureCode, SimulatedClock, Store, load_mission
 
 SAMPLE = 101
+PAYLOAD = 102
 
 
 def test_report_and_set_round_trip(bench) -> None:  # type: ignore[no-untyped-def]
@@ -38,6 +39,20 @@ def test_out_of_range_or_unknown_parameter_is_refused_and_nothing_changes(bench)
     assert bench.failure_code(tm) == FailureCode.BAD_LENGTH
     assert bench.flight.apps["sample"].param("threshold") == 900
     assert Store(bench.flight.data_dir, PARAMETER_STORE).load() is None
+
+
+def test_a_float32_parameter_takes_its_declared_limits(bench) -> None:  # type: ignore[no-untyped-def]
+    """3.2 is no float32: the wire carries 3.2000000477, which must still count as the
+    declared maximum 3.2 (the bounds are compared as the wire carries them)."""
+    rail_current_max = 7  # payload, declared 0.0..3.2 A
+    tms = bench.tc(PAYLOAD, 20, 3, struct.pack(">BHf", 1, rail_current_max, 3.2))
+    assert bench.kinds(tms) == [(1, 1), (1, 3), (1, 7)]
+    assert (
+        bench.flight.apps["payload"].param("rail_current_max_a")
+        == struct.unpack(">f", struct.pack(">f", 3.2))[0]
+    )
+    (tm,) = bench.tc(PAYLOAD, 20, 3, struct.pack(">BHf", 1, rail_current_max, 3.2001))
+    assert bench.failure_code(tm) == FailureCode.ARGUMENT_OUT_OF_RANGE
 
 
 def test_values_survive_a_restart(tmp_path: Path) -> None:
