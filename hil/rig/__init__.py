@@ -32,7 +32,7 @@ from hil.rig.predicates import (
     packet,
     verification,
 )
-from hil.rig.proxy import DirectionCounters, Faults, LinkProxy
+from hil.rig.proxy import DirectionCounters, Faults, FaultyLink, LinkProxy
 from hil.rig.rig import Rig, signer_for
 from hil.rig.stimulus import Stimulus
 from hil.rig.units import DEFAULT_MISSION, DutSpec, FaultSpec, load_inventory, parse_dut
@@ -49,6 +49,7 @@ __all__ = [
     "DutStartError",
     "FaultSpec",
     "Faults",
+    "FaultyLink",
     "GoodCase",
     "Identity",
     "LinkProxy",

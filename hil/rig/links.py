@@ -3,10 +3,14 @@
 `PtyGroundLink` holds the master side of a pty whose slave the flight opens as
 ``serial:/dev/pts/N`` through its real serial link stack; packets travel COBS-framed
 (``00 <cobs> 00``) exactly as on a USB-UART. It implements `hil.ground.GroundLink`, so the
-one ground client drives it unchanged.
+one ground client drives it unchanged, and `hil.rig.proxy.FaultyLink`: each frame can be
+dropped, duplicated, reordered, delayed or have one bit of its packet flipped (inside the
+COBS framing, which stays intact, as a UART's byte errors would not), as the UDP proxy does
+to datagrams.
 """
 
 import contextlib
+import heapq
 import os
 import select
 import termios
@@ -16,10 +20,12 @@ from collections import deque
 
 from flight.ccsds import CodecError, cobs_decode
 from hil.ground import GroundLinkError, PlainTcEncoder, TcEncoder
+from hil.rig.proxy import Damage, Faults, Pending
 
 __all__ = ["OpenedGroundLink", "PtyGroundLink", "RigEncoder"]
 
 _READ = 4096
+_TICK = 0.02
 
 
 class RigEncoder:
@@ -59,6 +65,8 @@ class PtyGroundLink:
         device: the slave's path, for the flight's ``--link serial:DEVICE``.
         url: the link URL the flight opens.
         undecodable: frames that did not COBS-decode.
+        seed: seeds the fault generators at each `configure`.
+        uplink: damage to telecommand frames; downlink: to telemetry frames.
     """
 
     def __init__(self, encoder: TcEncoder | None = None) -> None:
@@ -75,7 +83,11 @@ class PtyGroundLink:
         self.url = f"serial:{self.device}@115200"
         self._encoder = encoder or PlainTcEncoder()
         self._deframer = CobsDeframer()
-        self._ready: deque[bytes] = deque()
+        self.seed = 0
+        self.uplink = Damage(upstream=True, seed=1)
+        self.downlink = Damage(upstream=False, seed=0)
+        self._up: list[Pending] = []  # heaps, by due time
+        self._down: list[Pending] = []
         self.sent = 0
         self.received = 0
         self.undecodable = 0
@@ -84,13 +96,56 @@ class PtyGroundLink:
         """Use `encoder` for the telecommands sent from now on."""
         self._encoder = encoder
 
+    # -- FaultyLink --------------------------------------------------------------------------
+
+    def configure(self, *, uplink: Faults | None = None, downlink: Faults | None = None) -> None:
+        """Set the faults of each direction (None: no faults) and reseed the generators."""
+        self.uplink.reseed(uplink or Faults(), self.seed * 2 + 1)
+        self.downlink.reseed(downlink or Faults(), self.seed * 2)
+
+    def clear(self) -> None:
+        """No faults; release anything held back for reordering."""
+        for damage, heap in ((self.uplink, self._up), (self.downlink, self._down)):
+            damage.faults = Faults()
+            for unit in damage.release():
+                heapq.heappush(heap, unit)
+
+    def settle(self, timeout: float = 2.0) -> None:
+        """Write every delayed telecommand (bounded by `timeout`); delayed telemetry is
+        returned by the next `receive` calls."""
+        deadline = time.monotonic() + timeout
+        while (self._up or self.uplink.held) and time.monotonic() < deadline:
+            self._flush_up()
+            time.sleep(_TICK)
+
+    def snapshot(self) -> dict[str, dict[str, int]]:
+        """A copy of the counters."""
+        return {
+            "uplink": self.uplink.counters.as_dict(),
+            "downlink": self.downlink.counters.as_dict(),
+        }
+
+    # -- GroundLink --------------------------------------------------------------------------
+
     def send(self, packet: bytes) -> None:
-        """Frame and write one telecommand.
+        """Frame and write one telecommand (once its damage, if any, lets it go).
 
         Raises:
             GroundLinkError: the pty refused the write.
         """
-        data = self._frame(self._encoder.encode(packet))
+        for unit in self.uplink.take(self._encoder.encode(packet), time.monotonic()):
+            heapq.heappush(self._up, unit)
+        self._flush_up()
+        self.sent += 1
+
+    def _flush_up(self) -> None:
+        now = time.monotonic()
+        while self._up and self._up[0].due <= now:
+            unit = heapq.heappop(self._up)
+            self._write(self._frame(unit.data))
+            self.uplink.delivered(unit)
+
+    def _write(self, data: bytes) -> None:
         deadline = time.monotonic() + 2.0
         while data:
             try:
@@ -103,33 +158,41 @@ class PtyGroundLink:
             except OSError as exc:
                 raise GroundLinkError(f"cannot write {self.url}: {exc}") from exc
             data = data[written:]
-        self.sent += 1
 
     def receive(self, deadline: float) -> bytes | None:
         """One telemetry packet, or None at `deadline` (monotonic seconds)."""
-        while not self._ready:
-            left = deadline - time.monotonic()
-            if left <= 0:
+        while True:
+            self._flush_up()
+            now = time.monotonic()
+            if self._down and self._down[0].due <= now:
+                unit = heapq.heappop(self._down)
+                self.downlink.delivered(unit)
+                self.received += 1
+                return unit.data
+            if now >= deadline:
                 return None
-            ready, _, _ = select.select([self._master], [], [], left)
-            if not ready:
-                return None
-            try:
-                chunk = os.read(self._master, _READ)
-            except BlockingIOError:
+            wait = min([deadline] + [heap[0].due for heap in (self._up, self._down) if heap])
+            if select.select([self._master], [], [], max(wait - now, 0.0))[0]:
+                self._read(now)
+
+    def _read(self, now: float) -> None:
+        try:
+            chunk = os.read(self._master, _READ)
+        except BlockingIOError:
+            return
+        except OSError as exc:
+            raise GroundLinkError(f"cannot read {self.url}: {exc}") from exc
+        for frame in self._deframer.feed(chunk):
+            if frame is None:  # ran past the length bound
+                self.undecodable += 1
                 continue
-            except OSError as exc:
-                raise GroundLinkError(f"cannot read {self.url}: {exc}") from exc
-            for frame in self._deframer.feed(chunk):
-                if frame is None:  # ran past the length bound
-                    self.undecodable += 1
-                    continue
-                try:
-                    self._ready.append(cobs_decode(frame))
-                except CodecError:
-                    self.undecodable += 1
-        self.received += 1
-        return self._ready.popleft()
+            try:
+                packet = cobs_decode(frame)
+            except CodecError:
+                self.undecodable += 1
+                continue
+            for unit in self.downlink.take(packet, now):
+                heapq.heappush(self._down, unit)
 
     def close(self) -> None:
         """Close both ends."""

@@ -22,7 +22,7 @@ from hil.rig.dut import Dut
 from hil.rig.errors import RigError, UnsupportedError
 from hil.rig.generate import bad_cases, good_cases
 from hil.rig.ground import RigGround
-from hil.rig.proxy import LinkProxy
+from hil.rig.proxy import FaultyLink
 from hil.rig.record import SessionRecorder
 from hil.rig.rig import Rig
 from hil.rig.stimulus import Stimulus
@@ -173,14 +173,16 @@ def stimulus(rig: Rig) -> Iterator[Stimulus]:
 
 
 @pytest.fixture
-def link(rig: Rig) -> Iterator[LinkProxy]:
-    """The fault-injecting proxy on the unit's UDP link; faults are cleared after the test."""
-    if rig.proxy is None:
-        pytest.skip(f"{rig.dut.url}: the link proxy speaks UDP only; no faults on this link")
+def link(rig: Rig) -> Iterator[FaultyLink]:
+    """The unit's link, damaged on request: the proxy on a UDP link, the ground's end of a
+    pty serial pair; faults are cleared after the test."""
+    faulty: FaultyLink | None = rig.proxy if rig.proxy is not None else rig.dut.pty
+    if faulty is None:
+        pytest.skip(f"{rig.dut.url}: the rig damages UDP and pty links only; not this one")
     with rig.disturbing():
-        yield rig.proxy
-        rig.proxy.clear()
-        rig.proxy.settle()
+        yield faulty
+        faulty.clear()
+        faulty.settle()
         rig.ground.drain(0.3)  # late, duplicated telemetry lands in this test's history
 
 

@@ -5,9 +5,11 @@ the unit answers telemetry to the proxy, which passes it to the ground. Each dir
 its own `Faults` (drop, flip one bit, delay with jitter, duplicate, reorder) drawn from its
 own `random.Random` seeded from `seed`, so a seed replays the same damage; `counters` says
 exactly what was done to what, so the unit's own link counters can be checked against them.
+`Damage` is that per-direction logic on its own: the serial rig link (`hil.rig.links`) uses
+it on COBS frames, and `FaultyLink` is what both offer a test.
 
     with LinkProxy("udp:127.0.0.1:10015", seed=7) as proxy:
-        proxy.uplink = Faults(flip=0.2, duplicate=0.1)
+        proxy.configure(uplink=Faults(flip=0.2, duplicate=0.1))
         ground = open_ground_link(proxy.url)
 """
 
@@ -18,10 +20,11 @@ import socket
 import threading
 import time
 from dataclasses import asdict, dataclass, field
+from typing import Protocol
 
 from flight.links import parse_link_url
 
-__all__ = ["DirectionCounters", "Faults", "LinkProxy"]
+__all__ = ["Damage", "DirectionCounters", "Faults", "FaultyLink", "LinkProxy"]
 
 _MAX_DATAGRAM = 65543
 _TICK = 0.02
@@ -81,7 +84,9 @@ class DirectionCounters:
 
 
 @dataclass(order=True)
-class _Pending:
+class Pending:
+    """A unit on its way: due at `due` (monotonic), `order` breaking ties."""
+
     due: float
     order: int
     data: bytes = field(compare=False)
@@ -89,18 +94,101 @@ class _Pending:
     flipped: bool = field(compare=False)
 
 
+class Damage:
+    """What one direction does to each unit (datagram or frame) passing through it.
+
+    Args:
+        upstream: the direction (ground to unit), carried on each `Pending`.
+        seed: the direction's generator seed.
+    """
+
+    def __init__(self, *, upstream: bool, seed: int) -> None:
+        self.upstream = upstream
+        self.faults = Faults()
+        self.counters = DirectionCounters()
+        self.held: Pending | None = None
+        self._rng = random.Random(seed)  # noqa: S311 - fault injection, not cryptography
+        self._order = 0
+
+    def reseed(self, faults: Faults, seed: int) -> None:
+        """Use `faults` from now on, drawn from a generator seeded afresh."""
+        self.faults = faults
+        self._rng = random.Random(seed)  # noqa: S311 - fault injection, not cryptography
+
+    def take(self, data: bytes, now: float) -> list[Pending]:
+        """The units `data` becomes, due when they should go on (none when dropped)."""
+        faults, counters, rng = self.faults, self.counters, self._rng
+        counters.received += 1
+        if rng.random() < faults.drop:
+            counters.dropped += 1
+            return []
+        out: list[Pending] = []
+        copies = 2 if rng.random() < faults.duplicate else 1
+        counters.duplicated += copies - 1
+        for _ in range(copies):
+            payload, flipped = data, False
+            if data and rng.random() < faults.flip:
+                bit = rng.randrange(len(data) * 8)
+                mutable = bytearray(data)
+                mutable[bit // 8] ^= 1 << (bit % 8)
+                payload, flipped = bytes(mutable), True
+            due = now + faults.delay + rng.uniform(0.0, faults.jitter)
+            self._order += 1
+            pending = Pending(due, self._order, payload, self.upstream, flipped)
+            if self.held is None and rng.random() < faults.reorder:
+                self.held = pending
+                counters.reordered += 1
+                continue
+            out.append(pending)
+            if self.held is not None:  # the held one goes right after this one
+                held, self.held = self.held, None
+                self._order += 1
+                held.due, held.order = pending.due, self._order
+                out.append(held)
+        return out
+
+    def release(self) -> list[Pending]:
+        """The unit held back for reordering, if any, to go on now."""
+        held, self.held = self.held, None
+        return [] if held is None else [held]
+
+    def delivered(self, unit: Pending) -> None:
+        """Count `unit` as passed on."""
+        self.counters.delivered += 1
+        self.counters.flipped += int(unit.flipped)
+
+
+class FaultyLink(Protocol):
+    """A link a test can damage: the UDP `LinkProxy`, or the rig's serial pty link."""
+
+    def configure(self, *, uplink: Faults | None = None, downlink: Faults | None = None) -> None:
+        """Set the faults of each direction (None: no faults) and reseed the generators."""
+        ...
+
+    def clear(self) -> None:
+        """No faults; release anything held back for reordering."""
+        ...
+
+    def settle(self, timeout: float = 2.0) -> None:
+        """Wait until nothing is queued or held (bounded by `timeout`)."""
+        ...
+
+    def snapshot(self) -> dict[str, dict[str, int]]:
+        """A copy of the counters, ``"uplink"`` and ``"downlink"``."""
+        ...
+
+
 class LinkProxy:
     """A UDP proxy in front of `target` (``udp:HOST:PORT``), serving on 127.0.0.1.
 
     Args:
         target: the unit's link URL.
-        seed: seeds the fault generator.
+        seed: seeds the fault generators.
 
     Attributes:
         url: where the ground should send (``udp:127.0.0.1:PORT``).
-        uplink: faults on telecommands (ground to unit).
-        downlink: faults on telemetry (unit to ground).
-        counters: per direction, ``"uplink"`` and ``"downlink"``.
+        uplink: damage to telecommands (ground to unit).
+        downlink: damage to telemetry (unit to ground).
     """
 
     def __init__(self, target: str, *, seed: int = 0) -> None:
@@ -109,19 +197,17 @@ class LinkProxy:
             raise ValueError(f"the link proxy speaks udp:HOST:PORT, not {target!r}")
         self.target = (host, port)
         self.seed = seed
-        self.uplink = Faults()
-        self.downlink = Faults()
-        self.counters = {"uplink": DirectionCounters(), "downlink": DirectionCounters()}
-        self._rngs = self._seeded()
+        # One generator per direction: the damage to one does not depend on the timing of
+        # the other.
+        self.uplink = Damage(upstream=True, seed=seed * 2 + 1)
+        self.downlink = Damage(upstream=False, seed=seed * 2)
         self._front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self._front.bind(("127.0.0.1", 0))
         self._back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self._back.bind(("0.0.0.0", 0))  # noqa: S104 -- the unit may be on another host
         self.url = f"udp:127.0.0.1:{self._front.getsockname()[1]}"
         self._ground: tuple[str, int] | None = None
-        self._pending: list[_Pending] = []
-        self._held: dict[bool, _Pending | None] = {True: None, False: None}
-        self._order = 0
+        self._pending: list[Pending] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="rig-link-proxy", daemon=True)
@@ -134,40 +220,33 @@ class LinkProxy:
         self.close()
 
     def configure(self, *, uplink: Faults | None = None, downlink: Faults | None = None) -> None:
-        """Set the faults of each direction (None: no faults) and reseed the generator."""
+        """Set the faults of each direction (None: no faults) and reseed the generators."""
         with self._lock:
-            self.uplink = uplink or Faults()
-            self.downlink = downlink or Faults()
-            self._rngs = self._seeded()
-
-    def _seeded(self) -> dict[bool, random.Random]:
-        # One generator per direction: the damage to one does not depend on the timing of
-        # the other. Fault injection, not cryptography.
-        return {
-            upstream: random.Random(self.seed * 2 + int(upstream))  # noqa: S311
-            for upstream in (True, False)
-        }
+            self.uplink.reseed(uplink or Faults(), self.seed * 2 + 1)
+            self.downlink.reseed(downlink or Faults(), self.seed * 2)
 
     def clear(self) -> None:
         """No faults; release anything held back for reordering."""
         with self._lock:
-            self.uplink, self.downlink = Faults(), Faults()
-            for upstream, held in self._held.items():
-                if held is not None:
-                    heapq.heappush(self._pending, held)
-                    self._held[upstream] = None
+            for damage in (self.uplink, self.downlink):
+                damage.faults = Faults()
+                for unit in damage.release():
+                    heapq.heappush(self._pending, unit)
 
     def snapshot(self) -> dict[str, dict[str, int]]:
         """A copy of the counters."""
         with self._lock:
-            return {name: c.as_dict() for name, c in self.counters.items()}
+            return {
+                "uplink": self.uplink.counters.as_dict(),
+                "downlink": self.downlink.counters.as_dict(),
+            }
 
     def settle(self, timeout: float = 2.0) -> None:
         """Wait until nothing is queued or held (bounded by `timeout`)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._lock:
-                if not self._pending and not any(self._held.values()):
+                if not self._pending and self.uplink.held is None and self.downlink.held is None:
                     return
             time.sleep(_TICK)
 
@@ -187,41 +266,11 @@ class LinkProxy:
                 with self._lock:
                     if key.data:
                         self._ground = (str(sender[0]), int(sender[1]))
-                    self._take(data, upstream=bool(key.data))
+                    damage = self.uplink if key.data else self.downlink
+                    for unit in damage.take(data, time.monotonic()):
+                        heapq.heappush(self._pending, unit)
             self._flush()
         selector.close()
-
-    def _take(self, data: bytes, *, upstream: bool) -> None:
-        faults = self.uplink if upstream else self.downlink
-        counters = self.counters["uplink" if upstream else "downlink"]
-        counters.received += 1
-        rng = self._rngs[upstream]
-        if rng.random() < faults.drop:
-            counters.dropped += 1
-            return
-        copies = 2 if rng.random() < faults.duplicate else 1
-        counters.duplicated += copies - 1
-        for _ in range(copies):
-            payload, flipped = data, False
-            if data and rng.random() < faults.flip:
-                bit = rng.randrange(len(data) * 8)
-                mutable = bytearray(data)
-                mutable[bit // 8] ^= 1 << (bit % 8)
-                payload, flipped = bytes(mutable), True
-            due = time.monotonic() + faults.delay + rng.uniform(0.0, faults.jitter)
-            self._order += 1
-            pending = _Pending(due, self._order, payload, upstream, flipped)
-            held = self._held[upstream]
-            if held is None and rng.random() < faults.reorder:
-                self._held[upstream] = pending
-                counters.reordered += 1
-                continue
-            heapq.heappush(self._pending, pending)
-            if held is not None:  # the held one goes right after this one
-                held.due, held.order = pending.due, self._order + 1
-                self._order += 1
-                heapq.heappush(self._pending, held)
-                self._held[upstream] = None
 
     def _flush(self) -> None:
         now = time.monotonic()
@@ -230,7 +279,6 @@ class LinkProxy:
                 if not self._pending or self._pending[0].due > now:
                     return
                 item = heapq.heappop(self._pending)
-                counters = self.counters["uplink" if item.upstream else "downlink"]
                 ground = self._ground
             if item.upstream:
                 address: tuple[str, int] | None = self.target
@@ -244,8 +292,7 @@ class LinkProxy:
             except OSError:
                 continue
             with self._lock:
-                counters.delivered += 1
-                counters.flipped += int(item.flipped)
+                (self.uplink if item.upstream else self.downlink).delivered(item)
 
     def close(self) -> None:
         """Stop the proxy and close its sockets."""

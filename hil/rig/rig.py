@@ -138,6 +138,7 @@ class Rig:
     def _open_link(self, encoder: TcEncoder) -> GroundLink:
         if self.dut.pty is not None:
             self.dut.pty.set_encoder(encoder)
+            self.dut.pty.seed = self.seed
             return self.dut.pty
         if self.dut.url.startswith("udp:"):
             self.proxy = LinkProxy(self.dut.url, seed=self.seed)

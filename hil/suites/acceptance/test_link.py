@@ -1,18 +1,18 @@
-"""Link noise: the unit survives it, and its counters account for every damaged datagram.
+"""Link noise: the unit survives it, and its counters account for every damaged unit.
 
-The proxy flips one bit in some telecommands and drops, duplicates and reorders others; a
-flipped telecommand must be refused (CRC-16 catches every single-bit error), by the framing
-or at acceptance, and counted. The unit's CORE_HK counters are compared with what the proxy
-says it did, exactly.
+The link (a UDP proxy, or the rig's end of a serial pty) flips one bit in some telecommands
+and drops, duplicates and reorders others; a flipped telecommand must be refused (CRC-16
+catches every single-bit error), by the framing or at acceptance, and counted. The unit's
+CORE_HK counters are compared with what the link says it did, exactly.
 """
 
-from hil.rig import Faults, LinkProxy, Rig, RigGround
+from hil.rig import Faults, FaultyLink, Rig, RigGround
 
 COMMANDS = 40
 
 
 def test_link_noise_no_crash_and_honest_counters(
-    rig: Rig, ground: RigGround, link: LinkProxy
+    rig: Rig, ground: RigGround, link: FaultyLink
 ) -> None:
     before = ground.housekeeping("core", "CORE_HK")
     proxy_before = link.snapshot()["uplink"]
