@@ -119,17 +119,14 @@ ccsds_status ccsds_tc_frame_unpack(const uint8_t *data, size_t len, int fecf, in
     out->data_length = (uint16_t)(length - offset - trailer);
     out->command = -1;
     out->set_vr = -1;
-    if (control) {
-        unsigned first = data[offset];
-        if (out->data_length == 1 && first == 0x00) {
-            out->command = 0;
-        } else if (out->data_length == 3 && first == 0x82 && data[offset + 1] == 0x00) {
-            out->command = 1;
-            out->set_vr = data[offset + 2];
-        } else {
-            return ccsds_fail(err, CCSDS_ERR_HEADER, "control_command",
-                              "Unlock (00) or Set V(R) (82 00 nn)", (int64_t)offset, 0, first);
-        }
+    /* A control frame's data field is the FARM's to judge: it may hold a sealed command
+       (SDLS) rather than a bare one. The two bare commands are recognised here. */
+    if (control && out->data_length == 1 && data[offset] == 0x00) {
+        out->command = 0;
+    } else if (control && out->data_length == 3 && data[offset] == 0x82 &&
+               data[offset + 1] == 0x00) {
+        out->command = 1;
+        out->set_vr = data[offset + 2];
     }
     return CCSDS_OK;
 }

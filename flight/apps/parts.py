@@ -159,12 +159,18 @@ def make_apps(
 
 
 def open_links(
-    urls: Sequence[str], deliver: Deliver, executive: Executive, downlink: Downlink
+    urls: Sequence[str],
+    deliver: Deliver,
+    executive: Executive,
+    downlink: Downlink,
+    guard: CommandGuard | None = None,
 ) -> list[Link]:
+    """Open the links; with a guard, framed links take only authenticated control commands."""
     opened: list[Link] = []
+    control_gate = guard.check if guard is not None else None
     try:
         for url in urls:
-            link = open_link(url, deliver)
+            link = open_link(url, deliver, control_gate=control_gate)
             opened.append(link)
             executive.add_reader(link, link.on_readable)
             downlink.add_sink(link.send)

@@ -10,6 +10,7 @@ are authenticated between the link and the router (`CommandGuard`), and signed o
 """
 
 import importlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from flight.core.errors import LinkError
@@ -175,7 +176,13 @@ def parse_link_url(url: str) -> tuple[str, str, int]:
     return scheme, host, int(port_text)
 
 
-def open_link(url: str, deliver: Deliver, *, ground: bool = False) -> Link:
+def open_link(
+    url: str,
+    deliver: Deliver,
+    *,
+    ground: bool = False,
+    control_gate: Callable[[bytes], bytes | None] | None = None,
+) -> Link:
     """Open the link `url`, delivering each received packet to `deliver`.
 
     Args:
@@ -184,6 +191,8 @@ def open_link(url: str, deliver: Deliver, *, ground: bool = False) -> Link:
         ground: open the ground's end (UDP sends to the address, TCP connects, a serial
             device must exist now) instead of the board's (UDP binds, TCP listens, a missing
             serial device is retried).
+        control_gate: on a framed link, authenticates the COP-1 control commands (the
+            mission's `CommandGuard.check`); None takes them as they come.
 
     Raises:
         LinkError: malformed, unsupported, unbindable or (ground) unreachable.
@@ -200,7 +209,7 @@ def open_link(url: str, deliver: Deliver, *, ground: bool = False) -> Link:
             raise LinkError(f"framing=cop1 is offered on the board's udp links only, not {url!r}")
         from flight.links.framed_udp import FramedUdpLink  # noqa: PLC0415 - see _LAZY
 
-        return FramedUdpLink(where, number, deliver, framing)
+        return FramedUdpLink(where, number, deliver, framing, control_gate=control_gate)
     if scheme == "serial":
         from flight.links.serial import SerialLink  # noqa: PLC0415 - see _LAZY
 

@@ -54,6 +54,7 @@ class FarmEvent(Enum):
     UNLOCK = 7  # E7
     SET_VR = 8  # E8
     IGNORED = 9  # another virtual channel
+    INVALID = 10  # a control frame that holds neither Unlock nor Set V(R)
 
 
 @dataclass
@@ -135,7 +136,10 @@ class Farm1:
         if frame.vcid != self.vcid:
             return FarmEvent.IGNORED
         if frame.control:
-            return FarmEvent.UNLOCK if frame.command == 0 else FarmEvent.SET_VR
+            command = frame.command
+            if command is None:
+                return FarmEvent.INVALID
+            return FarmEvent.UNLOCK if command == 0 else FarmEvent.SET_VR
         if frame.bypass:
             return FarmEvent.BYPASS
         if self.state is FarmState.LOCKOUT:

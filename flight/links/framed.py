@@ -14,15 +14,18 @@ channel, each carrying the FARM's current CLCW in its OCF; with nothing to send 
 goes out, so the ground always learns the FARM's state. On a stream every frame is prefixed
 with the ASM.
 
-Note: COP-1 control commands (Unlock, Set V(R)) are not authenticated (SDLS protects the data
-field of AD/BD frames); they can only reorder or stall delivery, never inject a command, and
-they never move a UDP link's downlink peer.
+On a mission that authenticates telecommands, COP-1's control commands (Unlock, Set V(R)) are
+authenticated too: their data field holds the command sealed as a telecommand is, and the
+guard's check (key, MAC, anti-replay window) is the `control_gate`; a bare, forged or replayed
+one changes nothing, earns no answer and is counted (`control_refused`). Without
+authentication they are taken as they come. Either way they never move a UDP link's downlink
+peer.
 """
 
 import math
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from urllib.parse import parse_qsl
 
 from flight.ccsds.errors import CodecError, TruncatedError
@@ -157,7 +160,8 @@ class FramedCounters:
 
     Attributes:
         frames_in: TC frames that decoded (CLTU and FECF good).
-        bad: units whose CLTU or frame did not decode (BCH, FECF, header, length).
+        bad: units whose CLTU or frame did not decode (BCH, FECF, header, length), and
+            control frames holding no control command.
         foreign: good frames for another spacecraft or virtual channel.
         accepted: AD frames FARM-1 accepted in sequence.
         bypass: BD frames passed on unchecked.
@@ -171,6 +175,9 @@ class FramedCounters:
         idle_frames: TM frames sent for their CLCW only.
         strangers_unanswered: idle-frame answers withheld from senders other than the peer
             (one per sender per read), over the link's rate limit.
+        control_refused: Unlock and Set V(R) frames refused by authentication (their data
+            field must hold the command sealed like a telecommand when the mission
+            authenticates).
     """
 
     frames_in: int = 0
@@ -187,6 +194,7 @@ class FramedCounters:
     frames_out: int = 0
     idle_frames: int = 0
     strangers_unanswered: int = 0
+    control_refused: int = 0
 
     def as_dict(self) -> dict[str, int]:
         """The counters by name."""
@@ -203,6 +211,7 @@ _COUNTER_OF = {
     FarmEvent.LOCKOUT: "lockouts",
     FarmEvent.NO_BUFFER: "no_buffer",
     FarmEvent.IGNORED: "foreign",
+    FarmEvent.INVALID: "bad",
 }
 
 
@@ -224,8 +233,10 @@ class FramedEndpoint:
         *,
         stream: bool = False,
         clock: Callable[[], float] | None = None,
+        control_gate: Callable[[bytes], bytes | None] | None = None,
     ) -> None:
         self.config = config
+        self._control_gate = control_gate
         self.farm = Farm1(config.vcid, config.farm_window)
         self.mux = TmMultiplexer(config.scid, config.vcid, config.frame_length)
         self.counters = FramedCounters()
@@ -304,11 +315,17 @@ class FramedEndpoint:
             counters.bad += 1  # a datagram holds one frame, nothing after it
             return False, False
         counters.frames_in += 1
+        if frame.control and self._control_gate is not None and frame.scid == self.config.scid:
+            command = self._control_gate(frame.data)
+            if command is None:
+                counters.control_refused += 1
+                return False, False  # unanswered: a forged command earns no CLCW
+            frame = replace(frame, data=command)
         # another spacecraft's frame counts as foreign, as another virtual channel's does
         event = self.farm.receive(frame) if frame.scid == self.config.scid else FarmEvent.IGNORED
         name = _COUNTER_OF[event]
         setattr(counters, name, getattr(counters, name) + 1)
-        valid = event is not FarmEvent.IGNORED
+        valid = event not in {FarmEvent.IGNORED, FarmEvent.INVALID}
         if event not in _DELIVERED:
             return valid, False
         if not is_one_packet(frame.data):

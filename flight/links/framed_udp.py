@@ -1,12 +1,12 @@
 """The framed UDP link: one CLTU (or bare TC frame) per datagram up, one TM frame per datagram down.
 
 The board's end binds; its downlink peer is the sender of the last *accepted* TC unit, as on
-the plain UDP link, so neither a forged unit nor an (unauthenticated) COP-1 control frame can
-move it. Every good frame is answered with the CLCW at once: the packets its unit produced go
-to the peer in TM frames that carry it, and a sender that is not the peer (a ground that has
-not been authenticated yet, e.g. while it initiates the AD service) gets one idle frame,
-within a rate limit: anyone who can forge a good frame's source address could otherwise make
-the board send a long TM frame for every short TC frame to an address of their choosing.
+the plain UDP link, so neither a forged unit nor a COP-1 control frame can move it. Every good
+frame is answered with the CLCW at once: the packets its unit produced go to the peer in TM
+frames that carry it, and a sender that is not the peer (a ground that has not been
+authenticated yet, e.g. while it initiates the AD service) gets one idle frame, within a rate
+limit: anyone who can forge a good frame's source address could otherwise make the board send
+a long TM frame for every short TC frame to an address of their choosing.
 Packets sent outside a read (housekeeping, events) go out at once, each batch completed with
 an idle packet; `tick` sends an idle frame when the line has been quiet for ``idle`` seconds
 or the CLCW changed.
@@ -15,6 +15,7 @@ or the CLCW changed.
 import errno
 import logging
 import socket
+from collections.abc import Callable
 
 from flight.core.errors import LinkError
 from flight.links.base import Deliver, LinkCounters
@@ -41,15 +42,24 @@ class FramedUdpLink:
         port: port to bind (0 picks one).
         deliver: called with each TC unit FARM-1 lets through; returns whether accepted.
         config: the framing (spacecraft ID, virtual channel, frame length, idle rate).
+        control_gate: authenticates COP-1 control commands (see `FramedEndpoint`).
 
     Raises:
         LinkError: the address cannot be bound.
     """
 
-    def __init__(self, host: str, port: int, deliver: Deliver, config: FramingConfig) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        deliver: Deliver,
+        config: FramingConfig,
+        *,
+        control_gate: Callable[[bytes], bytes | None] | None = None,
+    ) -> None:
         self.config = config
         self._deliver = deliver
-        self.endpoint = FramedEndpoint(config, self._deliver_from_sender)
+        self.endpoint = FramedEndpoint(config, self._deliver_from_sender, control_gate=control_gate)
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         try:
             self._sock.bind((host, port))

@@ -46,7 +46,8 @@ SECURITY_HEADER_LENGTH = 6
 SECURITY_OVERHEAD = 6 + SECURITY_HEADER_LENGTH + MAC_LENGTH
 MAX_SEQUENCE = 0xFFFFFFFF
 MAX_WINDOW = 64
-_MIN_TC = 7  # the shortest space packet
+# The shortest sealed content: a COP-1 Unlock is one octet (a telecommand's own checks follow)
+_MIN_CONTENT = 1
 _PRIMARY = struct.Struct(">HHH")
 _SECURITY = struct.Struct(">HI")
 _SECURED_ID = 0x1000 | SECURED_APID  # version 0, type TC, no secondary header
@@ -107,7 +108,7 @@ def unseal(unit: bytes, keys: Mapping[int, bytes]) -> Unsealed | Rejection:
     """
     if len(unit) >= 2 and int.from_bytes(unit[0:2], "big") != _SECURED_ID:
         return Rejection.UNSECURED
-    if len(unit) < SECURITY_OVERHEAD + _MIN_TC:
+    if len(unit) < SECURITY_OVERHEAD + _MIN_CONTENT:
         return Rejection.TRUNCATED
     spi, sequence = _SECURITY.unpack_from(unit, 6)
     key = keys.get(spi)

@@ -8,8 +8,10 @@ that comes back updates FOP-1 with its CLCW and is demultiplexed into packets fo
 The AD service is initiated on the first telecommand, and again after an alert (a lockout, the
 transmission limit): Unlock goes out (which also tells a UDP board where the ground is), the
 first CLCW that answers gives the FARM's V(R), and the FOP initiates with Set V(R) to that value,
-becoming Active once a CLCW confirms it. FOP-1 runs inside `send` and `receive`, so a client
-waiting for its verification reports keeps the window moving.
+becoming Active once a CLCW confirms it. Unlock and Set V(R) are sealed by the same encoder
+(an authenticating board obeys no bare control command; the plain encoder leaves them bare).
+FOP-1 runs inside `send` and `receive`, so a client waiting for its verification reports keeps
+the window moving.
 """
 
 import logging
@@ -17,7 +19,7 @@ import select
 import socket
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flight.ccsds import CodecError, split_packets
 from flight.ccsds.frames import Clcw, TcFrame, TmDemultiplexer, TmFrame, cltu_encode
@@ -184,6 +186,9 @@ class FramedGroundLink:
         counters = self.counters
         if frame.control:
             counters.control_frames += 1
+            # a control command is a telecommand too: sealed, as the board's guard wants it
+            # (the plain encoder leaves it as it is)
+            frame = replace(frame, data=self._encoder.encode(frame.data))
         elif self._sent_ad.get(frame.seq) is frame:
             counters.retransmissions += 1
         elif not frame.bypass:

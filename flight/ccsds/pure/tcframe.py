@@ -8,7 +8,8 @@ then an optional segment header (sequence_flags:2 | map_id:6, never on control c
 the data field, and an optional frame error control field (CRC-16/CCITT-FALSE, the PEC's CRC).
 
 Control command frames (bypass 1, control 1) carry Unlock (``00``) or Set V(R)
-(``82 00 V(R)``), the two commands FARM-1 obeys.
+(``82 00 V(R)``), the two commands FARM-1 obeys, which unpacking recognises; any other data
+field (a sealed command, on a mission that authenticates them) is the FARM's to judge.
 
 CLCW (4 octets): type:1 (0) | version:2 (0) | status:3 | cop_in_effect:2 | vcid:6 | spare:2 |
 no_rf_available:1 | no_bit_lock:1 | lockout:1 | wait:1 | retransmit:1 | farm_b_counter:2 |
@@ -29,7 +30,6 @@ TC_MAX_FRAME_LEN = 1024
 CLCW_LEN = 4
 UNLOCK = 0
 SET_VR = 1
-CONTROL_COMMANDS = "Unlock (00) or Set V(R) (82 00 nn)"
 
 
 def _check(name: str, value: int, high: int) -> None:
@@ -155,15 +155,13 @@ def tc_frame_unpack(
     size = length - offset - trailer
     command = -1
     set_vr = -1
-    if control:
-        first = data[offset]
-        if size == 1 and first == 0x00:
-            command = UNLOCK
-        elif size == 3 and first == 0x82 and data[offset + 1] == 0x00:
-            command = SET_VR
-            set_vr = data[offset + 2]
-        else:
-            raise HeaderError("control_command", offset, CONTROL_COMMANDS, first)
+    # A control frame's data field is the FARM's to judge: it may hold a sealed command
+    # (SDLS) rather than a bare one. The two bare commands are recognised here.
+    if control and size == 1 and data[offset] == 0x00:
+        command = UNLOCK
+    elif control and size == 3 and data[offset] == 0x82 and data[offset + 1] == 0x00:
+        command = SET_VR
+        set_vr = data[offset + 2]
     return (
         bypass,
         control,

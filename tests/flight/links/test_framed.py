@@ -9,6 +9,7 @@ import random
 import select
 import socket
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -16,13 +17,21 @@ from hypothesis import strategies as st
 
 from flight.ccsds import PusTc, split_packets
 from flight.ccsds.frames import ASM, TcFrame, TmFrame, cltu_encode
-from flight.core import load_mission
+from flight.core import Store, load_mission
 from flight.core.errors import LinkError
-from flight.links import FramedEndpoint, FramedUdpLink, FramingConfig, split_framing
+from flight.links import (
+    CommandGuard,
+    FramedEndpoint,
+    FramedUdpLink,
+    FramingConfig,
+    Signer,
+    split_framing,
+)
 from flight.links.cop1 import Fop1
 from flight.links.framed_udp import STRANGER_ANSWERS_PER_S, STRANGER_BURST
 
 SCID, VCID = 0x1AB, 0
+KEY = bytes(range(32))
 CONFIG = FramingConfig(scid=SCID, vcid=VCID, frame_length=128, idle_s=2.0)
 
 
@@ -252,3 +261,22 @@ def test_a_flood_from_strangers_gets_few_idle_frames_back() -> None:
     assert link.peer is None
     assert link.framing.strangers_unanswered == sent - answers
     assert link.framing.idle_frames == answers
+
+
+def test_an_authenticating_link_obeys_only_sealed_control_commands(tmp_path: Path) -> None:
+    """With a guard, Unlock and Set V(R) must come sealed like telecommands: a bare or
+    replayed one changes nothing and earns no answer."""
+    guard = CommandGuard({1: KEY}, Store(tmp_path, "anti-replay"))
+    signer = Signer(1, KEY, None)
+    ep = FramedEndpoint(CONFIG, lambda unit: True, control_gate=guard.check)
+    assert ep.take_unit(_cltu(100, _unit(0))) == (True, False)  # outside both windows
+    assert ep.clcw.lockout
+    assert ep.take_unit(cltu_encode(TcFrame.unlock(SCID, VCID).pack())) == (False, False)
+    sealed = TcFrame(SCID, VCID, 0, signer.encode(b"\x00"), bypass=True, control=True)
+    assert ep.clcw.lockout
+    assert ep.take_unit(cltu_encode(sealed.pack())) == (True, False)
+    assert not ep.clcw.lockout
+    assert ep.take_unit(cltu_encode(sealed.pack())) == (False, False)  # a replay
+    c = ep.counters
+    assert (c.control, c.control_refused) == (1, 2)
+    assert (guard.counters.truncated, guard.counters.replayed, guard.counters.accepted) == (1, 1, 1)

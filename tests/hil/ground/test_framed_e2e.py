@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from flight.ccsds.frames import TcFrame
+from flight.ccsds.frames import TcFrame, cltu_encode
 from flight.links import split_framing
 from hil.ground import Session, open_session
 from hil.ground import commands as tc
@@ -216,6 +216,14 @@ def test_a_lockout_is_reported_and_cleared_by_unlock(flight: FlightRun) -> None:
         assert link.clcw is not None
         assert link.clcw.lockout
         assert link.counters.alerts == 1
+        # a bare Unlock from anyone else is refused: the radio mission authenticates them
+        board = ("127.0.0.1", int(flight.urls[0].split("?")[0].rsplit(":", 1)[1]))
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as forger:
+            forger.sendto(cltu_encode(TcFrame.unlock(0x1AB, 0).pack()), board)
+        deadline = time.monotonic() + 1.5  # an idle frame (idle=1 s) brings the CLCW again
+        while time.monotonic() < deadline:
+            link.receive(time.monotonic() + 0.05)
+        assert link.clcw.lockout
         session.client.execute(tc.ping_request(core), timeout=5, reply=(17, 2))
         assert link.clcw is not None
         assert not link.clcw.lockout
@@ -225,5 +233,6 @@ def test_a_lockout_is_reported_and_cleared_by_unlock(flight: FlightRun) -> None:
         assert _farm(session, "farm_lockouts") >= 1
         assert _farm(session, "lockout") == 0
         assert _farm(session, "report_value") == link.clcw.report_value
+        assert _farm(session, "control_refused") >= 1
     finally:
         session.close()
