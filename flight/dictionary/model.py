@@ -148,9 +148,30 @@ class FieldSpec:
         return struct.pack(">" + _FORMATS[(self.kind, self.bits)], value)
 
     def decode(self, data: bytes) -> Value:
-        """The value held in exactly `size` octets."""
+        """The value held in exactly `size` octets (a float32 as its shortest decimal)."""
         (value,) = struct.unpack(">" + _FORMATS[(self.kind, self.bits)], data)
+        if self.kind == "float" and self.bits == 32:
+            return shortest_float32(value)
         return value  # type: ignore[no-any-return]
+
+
+def shortest_float32(value: float) -> float:
+    """`value`, a float32 read into a float, as the shortest decimal with the same float32.
+
+    A float32 holds 0.1 as 0.100000001490116; operators, archives and plots want the 0.1
+    the flight meant, and it packs back to the very same octets.
+
+    >>> shortest_float32(struct.unpack(">f", struct.pack(">f", 0.1))[0])
+    0.1
+    """
+    if not math.isfinite(value):
+        return value
+    octets = struct.pack(">f", value)
+    for digits in range(1, 10):  # nine significant digits tell every float32 apart
+        candidate = float(f"{value:.{digits}g}")
+        if struct.pack(">f", candidate) == octets:
+            return candidate
+    return value
 
 
 def _unpack_fields(fields: tuple[FieldSpec, ...], data: bytes) -> dict[str, Value]:

@@ -9,7 +9,6 @@ point is what the flight does with them. Test-only commands (their description s
 ``TEST ONLY``) get no good case: they have their own tests.
 """
 
-import struct
 from dataclasses import dataclass
 
 from flight.core import FailureCode
@@ -43,24 +42,13 @@ def is_test_only(command: CommandSpec) -> bool:
     return command.description.upper().startswith("TEST ONLY")
 
 
-def wire(spec: FieldSpec, value: Value, *, toward: Value | None = None) -> Value:
-    """`value` as it reads back from the wire: a float32 rounds, perhaps past a limit.
-
-    A float32 that rounds out of [low, high] moves one step toward `toward` (or the range)
-    so that what goes out is inside the declared range.
-    """
+def wire(spec: FieldSpec, value: Value) -> Value:
+    """`value` as it reads back from the wire: a float32 rounds, and the ground reads it as
+    the shortest decimal with the same float32 (a declared limit stays the limit: the flight
+    checks ranges as the field carries them)."""
     if spec.kind != "float" or spec.bits != 32:
         return value
-    (back,) = struct.unpack(">f", struct.pack(">f", value))
-    low, high = spec.limits()
-    if low <= back <= high:
-        return float(back)
-    (bits,) = struct.unpack(">i", struct.pack(">f", back))
-    step = -1 if back > high else 1
-    if back < 0:
-        step = -step  # negative floats order their bit patterns the other way
-    (inside,) = struct.unpack(">f", struct.pack(">i", bits + step))
-    return float(inside)
+    return spec.decode(spec.encode(value))
 
 
 def nearby(spec: FieldSpec, value: Value) -> Value:

@@ -3,6 +3,8 @@
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from flight.dictionary import DictionaryError, FieldSpec
 
@@ -12,6 +14,22 @@ def test_known_answer_encodings() -> None:
     assert FieldSpec("a", "int", 8).encode(-1) == b"\xff"
     assert FieldSpec("a", "float", 32).encode(1.5) == bytes.fromhex("3fc00000")
     assert FieldSpec("a", "bool", 8).decode(b"\x01") is True
+
+
+def test_float32_decodes_to_the_shortest_decimal_it_holds() -> None:
+    spec = FieldSpec("load", "float", 32)
+    assert spec.decode(spec.encode(0.1)) == 0.1
+    assert spec.decode(spec.encode(3.2)) == 3.2
+    assert spec.decode(spec.encode(1 / 3)) == 0.33333334
+    assert math.isnan(spec.decode(bytes.fromhex("7fc00000")))
+    assert spec.decode(spec.encode(math.inf)) == math.inf
+
+
+@given(st.binary(min_size=4, max_size=4))
+def test_float32_decoding_packs_back_to_the_same_octets(octets: bytes) -> None:
+    spec = FieldSpec("x", "float", 32)
+    value = spec.decode(octets)
+    assert math.isnan(value) or spec.encode(value) == octets
 
 
 def test_type_limits_apply_without_declared_range() -> None:
