@@ -37,7 +37,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flight.core.errors import ConfigError
 from flight.core.mission import Mission, load_mission
 from hil.deploy.assets import asset
-from hil.deploy.assets.agent import AgentError, open_bundle
+from hil.deploy.assets.bundle_verify import AgentError, open_bundle
 from hil.deploy.errors import BundleError, SignatureError
 from hil.deploy.signing import key_id, sign
 

@@ -23,7 +23,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from hil.deploy.assets import asset
+from hil.deploy.assets import agent_program, asset
 from hil.deploy.errors import ImageError
 from hil.deploy.fleet import identity_json
 from hil.deploy.inventory import Unit
@@ -149,7 +149,7 @@ def write_unit_image(
         files = {
             "ssh": b"",
             "firstrun.sh": script.encode(),
-            "starling/agent.py": asset("agent.py").read_bytes(),
+            "starling/agent.py": agent_program().encode(),
             "starling/trusted.pub": trusted_key.read_bytes(),
             "starling/identity.json": identity_json(unit),
             "starling/authorized_keys": ssh_public_key.read_bytes() if ssh_public_key else b"",

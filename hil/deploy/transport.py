@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from hil.deploy.assets import asset
+from hil.deploy.assets import agent_program
 from hil.deploy.errors import RemoteError, TransportError
 from hil.deploy.inventory import Unit
 
@@ -59,7 +59,7 @@ class AgentClient:
     def __init__(self, unit: Unit, timeout: float = 300.0) -> None:
         self.unit = unit
         self.timeout = timeout
-        self._source = asset("agent.py").read_text()
+        self._source = agent_program()
 
     def _remote(self, command: str, options: list[str]) -> str:
         argv = [self.unit.python, "-c", self._source, command, "--prefix", self.unit.prefix]

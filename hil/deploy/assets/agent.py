@@ -1,9 +1,11 @@
 """Board-side deploy agent: receive, verify and install bundles into A/B slots; switch; restart.
 
-The ground runs this file over SSH as ``python3 -c SOURCE COMMAND ...`` (so nothing of it has to
-be on the board beforehand) or from the SD card at first boot. It needs only the standard
-library and, for signatures, `cryptography`. It prints JSON lines: ``{"event": "stage", ...}``
-while it works, then one ``{"event": "result", ...}`` or ``{"event": "error", "kind": ...}``.
+The ground runs it over SSH as ``python3 -c SOURCE COMMAND ...`` (so nothing of it has to be
+on the board beforehand) or from the SD card at first boot; SOURCE is `bundle_verify.py`,
+`board_state.py` and this file as one script (`hil.deploy.assets.agent_program`). It needs
+only the standard library and, for signatures, `cryptography`. It prints JSON lines:
+``{"event": "stage", ...}`` while it works, then one ``{"event": "result", ...}`` or
+``{"event": "error", "kind": ...}``.
 
 Layout under the board's prefix::
 
@@ -22,287 +24,39 @@ alone.
 """
 
 import argparse
-import base64
 import contextlib
-import fcntl
 import hashlib
 import importlib.util
 import json
 import os
-import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tarfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+# On a board these imports are not there: the ground sends bundle_verify.py's and
+# board_state.py's text ahead of this file's, as one script (`hil.deploy.assets.agent_program`).
+from hil.deploy.assets.board_state import (
+    SLOTS,
+    Board,
+    fsync_dir,
+    toml_dumps,
+    write_atomic,
+    write_identity,
+)
+from hil.deploy.assets.bundle_verify import SAFE_NAME, AgentError, open_bundle
+
 __all__ = ["AgentError", "main", "open_bundle", "render_unit", "toml_dumps"]
 
-SLOTS = ("a", "b")
-MANIFEST = "manifest.json"
-SIGNATURE = "manifest.sig"
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
 _CHUNK = 1 << 16
-_MAX_MANIFEST = 1 << 20
-
-
-class AgentError(Exception):
-    """A refusal the ground should see, with a machine-readable `kind`."""
-
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
 
 
 def _emit(event: str, **fields: Any) -> None:
     print(json.dumps({"event": event, **fields}), flush=True)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_atomic(path: Path, data: bytes, mode: int) -> None:
-    """Write via a temp file in the same directory, fsync, rename, fsync the directory."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    try:
-        os.fchmod(fd, mode)  # an existing temp file keeps its old mode otherwise
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
-# --- bundles ------------------------------------------------------------------------------
-
-
-def _check_name(name: str) -> None:
-    parts = name.split("/")
-    if not all(_SAFE_NAME.match(part) for part in parts):
-        raise AgentError("unsafe-path", f"bundle member name refused: {name!r}")
-
-
-def _read_member(tar: tarfile.TarFile, name: str, limit: int) -> bytes:
-    try:
-        member = tar.getmember(name)
-    except KeyError as exc:
-        raise AgentError("malformed", f"bundle has no {name}") from exc
-    source = tar.extractfile(member) if member.isreg() else None
-    if source is None or member.size > limit:
-        raise AgentError("malformed", f"bundle member {name} is not a small regular file")
-    return source.read()
-
-
-def _verify_signature(message: bytes, signature: bytes, key_dir: Path) -> str:
-    from cryptography.exceptions import InvalidSignature  # noqa: PLC0415 - only verify needs it
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import (  # noqa: PLC0415
-        Ed25519PublicKey,
-    )
-    from cryptography.hazmat.primitives.serialization import load_pem_public_key  # noqa: PLC0415
-
-    paths = sorted(key_dir.glob("*.pub")) if key_dir.is_dir() else []
-    if not paths:
-        raise AgentError("no-trusted-key", f"no trusted public key in {key_dir}")
-    for path in paths:
-        key = load_pem_public_key(path.read_bytes())
-        if not isinstance(key, Ed25519PublicKey):
-            continue
-        try:
-            key.verify(signature, message)
-        except InvalidSignature:
-            continue
-        return path.name
-    raise AgentError("signature", f"bundle signature matches none of {len(paths)} trusted key(s)")
-
-
-def open_bundle(path: Path, key_dir: Path, dest: Path | None = None) -> dict[str, Any]:
-    """Verify a bundle's signature and every file's SHA-256; extract into `dest` if given.
-
-    Files are hashed as they are extracted and the whole bundle is refused on any mismatch, any
-    member the manifest does not list, any listed file missing, or any unsafe member name.
-
-    Returns:
-        The verified manifest, with ``"trusted_key"`` naming the key file that verified it.
-
-    Raises:
-        AgentError: kind ``signature``, ``checksum``, ``unsafe-path``, ``malformed`` or
-            ``no-trusted-key``.
-    """
-    try:
-        tar = tarfile.open(path, "r:")  # noqa: SIM115 - closed by the with below
-    except (OSError, tarfile.TarError) as exc:
-        raise AgentError("malformed", f"not a bundle: {exc}") from exc
-    with tar:
-        manifest_bytes = _read_member(tar, MANIFEST, _MAX_MANIFEST)
-        key_name = _verify_signature(manifest_bytes, _read_member(tar, SIGNATURE, 64), key_dir)
-        manifest: dict[str, Any] = json.loads(manifest_bytes)
-        expected: dict[str, dict[str, Any]] = manifest["files"]
-        seen: set[str] = set()
-        for member in tar:
-            if member.name in (MANIFEST, SIGNATURE):
-                continue
-            _check_name(member.name)
-            entry = expected.get(member.name)
-            if not member.isreg() or entry is None or member.name in seen:
-                raise AgentError("malformed", f"unexpected bundle member {member.name!r}")
-            seen.add(member.name)
-            digest = _copy_member(tar, member, dest)
-            if digest != entry["sha256"] or member.size != entry["size"]:
-                raise AgentError("checksum", f"{member.name} does not match the manifest")
-        missing = sorted(set(expected) - seen)
-        if missing:
-            raise AgentError("checksum", f"bundle lacks {', '.join(missing)}")
-    if dest is not None:
-        for name in (MANIFEST, SIGNATURE):
-            with tarfile.open(path, "r:") as again:
-                (dest / name).write_bytes(_read_member(again, name, _MAX_MANIFEST))
-    manifest["trusted_key"] = key_name
-    return manifest
-
-
-def _copy_member(tar: tarfile.TarFile, member: tarfile.TarInfo, dest: Path | None) -> str:
-    source = tar.extractfile(member)
-    if source is None:
-        raise AgentError("malformed", f"cannot read {member.name}")
-    digest = hashlib.sha256()
-    out: IO[bytes] | None = None
-    if dest is not None:
-        target = dest / member.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        out = target.open("wb")
-    try:
-        while chunk := source.read(_CHUNK):
-            digest.update(chunk)
-            if out is not None:
-                out.write(chunk)
-    finally:
-        if out is not None:
-            out.close()
-    return digest.hexdigest()
-
-
-# --- board state --------------------------------------------------------------------------
-
-
-class Board:
-    """The deploy state under one prefix."""
-
-    def __init__(self, prefix: Path) -> None:
-        self.prefix = prefix
-        self.current = prefix / "current"
-
-    def slot(self, name: str) -> Path:
-        return self.prefix / "slots" / name
-
-    def active(self) -> str | None:
-        try:
-            target = os.readlink(self.current)
-        except OSError:
-            return None
-        name = Path(target).name
-        return name if name in SLOTS else None
-
-    def slot_info(self, name: str) -> dict[str, Any] | None:
-        marker = self.slot(name) / ".installed"
-        try:
-            info: dict[str, Any] = json.loads(marker.read_text())
-        except (OSError, ValueError):
-            return None
-        return info
-
-    def switch(self, name: str) -> None:
-        """Point ``current`` at slot `name` atomically: new symlink, then rename over."""
-        tmp = self.prefix / ".current.new"
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        os.symlink(f"slots/{name}", tmp)
-        os.replace(tmp, self.current)
-        _fsync_dir(self.prefix)
-
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
-        self.prefix.mkdir(parents=True, exist_ok=True)
-        with (self.prefix / ".deploy.lock").open("a") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError as exc:
-                raise AgentError("busy", "another deploy holds the board lock") from exc
-            yield
-
-
-def toml_dumps(table: dict[str, Any]) -> str:
-    """Write a flat table (strings, integers, lists of integers, one level of sub-tables)."""
-
-    def value(item: Any) -> str:
-        if isinstance(item, bool) or not isinstance(item, (str, int, list)):
-            raise TypeError(f"unsupported TOML value {item!r}")
-        if isinstance(item, list):
-            return "[" + ", ".join(value(v) for v in item) + "]"
-        return json.dumps(item) if isinstance(item, str) else str(item)
-
-    lines = [f"{k} = {value(v)}" for k, v in table.items() if not isinstance(v, dict)]
-    for key, sub in table.items():
-        if isinstance(sub, dict):
-            lines += ["", f"[{key}]"] + [f"{k} = {value(v)}" for k, v in sub.items()]
-    return "\n".join(lines) + "\n"
-
-
-def _write_identity(board: Board, identity: dict[str, Any]) -> None:
-    base = board.prefix / "identity"
-    keys = base / "keys"
-    keys.mkdir(parents=True, exist_ok=True)
-    os.chmod(base, 0o700)
-    os.chmod(keys, 0o700)
-    key_paths: dict[str, Any] = {}
-    for name, encoded in sorted(identity.pop("auth_keys", {}).items()):
-        if not _SAFE_NAME.match(name):
-            raise AgentError("malformed", f"auth key name refused: {name!r}")
-        path = keys / f"{name}.key"
-        _write_atomic(path, base64.b64decode(encoded), 0o600)
-        key_paths[name] = str(path)
-    identity["auth_keys"] = key_paths
-    flight_key = identity.get("flight_key")
-    if flight_key is not None:
-        _install_flight_key(board, flight_key, key_paths)
-    _write_atomic(base / "unit.toml", toml_dumps(identity).encode(), 0o600)
-
-
-def _install_flight_key(board: Board, spec: dict[str, Any], key_paths: dict[str, Any]) -> None:
-    """Copy identity key ``spec["name"]`` to where the flight reads it: data/DIR/SPI.key.
-
-    The flight loads ``<SPI>.key`` files from its mission's key directory under its data
-    directory, not from identity/; the ground names both (from the bundle's mission).
-    """
-    name, directory, spi = spec.get("name"), str(spec.get("dir", "")), spec.get("spi")
-    parts = Path(directory).parts
-    if (
-        name not in key_paths
-        or not isinstance(spi, int)
-        or isinstance(spi, bool)
-        or not 1 <= spi <= 0xFFFE
-        or not parts
-        or Path(directory).is_absolute()
-        or not all(_SAFE_NAME.match(part) for part in parts)
-    ):
-        raise AgentError("malformed", f"flight key refused: {spec!r}")
-    target = board.prefix / "data"
-    for part in parts:  # 0700 all the way: the flight refuses a key directory others can write
-        target = target / part
-        target.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(target, 0o700)
-    _write_atomic(target / f"{spi}.key", Path(key_paths[name]).read_bytes(), 0o600)
 
 
 # --- service control ----------------------------------------------------------------------
@@ -363,7 +117,7 @@ def _start_supervised(board: Board, ready_timeout: float) -> dict[str, Any]:
             env=env,
             start_new_session=True,  # outlive this SSH session
         )
-    _write_atomic(board.prefix / "run" / "launcher.pid", str(process.pid).encode(), 0o644)
+    write_atomic(board.prefix / "run" / "launcher.pid", str(process.pid).encode(), 0o644)
     deadline = time.monotonic() + ready_timeout
     with listener:
         while (left := deadline - time.monotonic()) > 0:
@@ -395,7 +149,7 @@ def _install_unit(board: Board, slot: Path, args: argparse.Namespace) -> None:
     """Install the systemd unit (systemd boards only; supervisor boards need none)."""
     template = (slot / "systemd" / "starling.service.in").read_text()
     text = render_unit(template, board.prefix, str(board.current / "venv/bin/python"))
-    _write_atomic(Path(args.unit_dir) / args.unit_name, text.encode(), 0o644)
+    write_atomic(Path(args.unit_dir) / args.unit_name, text.encode(), 0o644)
     subprocess.run(["systemctl", "daemon-reload"], check=True, timeout=60)  # noqa: S607
     subprocess.run(["systemctl", "enable", args.unit_name], check=True, timeout=60)  # noqa: S603,S607
 
@@ -405,7 +159,7 @@ def _install_unit(board: Board, slot: Path, args: argparse.Namespace) -> None:
 
 def _receive(board: Board, name: str, size: int, sha256: str, source: IO[bytes]) -> Path:
     """Store `source` as incoming/NAME, but only once its size and SHA-256 match."""
-    if not _SAFE_NAME.match(name):
+    if not SAFE_NAME.match(name):
         raise AgentError("unsafe-path", f"bundle name refused: {name!r}")
     incoming = board.prefix / "incoming"
     incoming.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -425,7 +179,7 @@ def _receive(board: Board, name: str, size: int, sha256: str, source: IO[bytes])
         part.unlink()
         raise AgentError("transfer", f"received {received} of {size} bytes, or a bad SHA-256")
     os.replace(part, incoming / name)
-    _fsync_dir(incoming)
+    fsync_dir(incoming)
     return incoming / name
 
 
@@ -469,9 +223,9 @@ def _install(
     _pip_install(slot)
     info = {"version": manifest["version"], "mission": manifest["mission"]}
     info["installed_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    _write_atomic(slot / ".installed", json.dumps(info).encode(), 0o644)
+    write_atomic(slot / ".installed", json.dumps(info).encode(), 0o644)
     if identity:
-        _write_identity(board, identity)
+        write_identity(board, identity)
     if args.service == "systemd":
         _install_unit(board, slot, args)
     _emit("stage", stage="switch", slot=target)
@@ -556,7 +310,7 @@ def cmd_trust(board: Board, args: argparse.Namespace) -> dict[str, Any]:
     if not pem.startswith(b"-----BEGIN PUBLIC KEY-----"):
         raise AgentError("malformed", "not a PEM public key")
     name = hashlib.sha256(pem).hexdigest()[:16] + ".pub"
-    _write_atomic(key_dir / name, pem, 0o644)
+    write_atomic(key_dir / name, pem, 0o644)
     return {"trusted": name}
 
 

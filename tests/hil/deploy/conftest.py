@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from hil.deploy import BuildSpec, Unit, build_bundle, generate_keypair, load_private_key
-from hil.deploy.assets import asset
+from hil.deploy.assets import agent_program
 
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
 STANDIN = Path(__file__).with_name("standin_flight.py")
@@ -76,10 +76,9 @@ class Board:
 
     def stop_service(self) -> None:
         """Stop the launcher (and its flight child) the way the agent does, then make sure."""
-        agent = str(asset("agent.py"))
         with contextlib.suppress(subprocess.TimeoutExpired):
             subprocess.run(
-                [sys.executable, agent, "stop", "--prefix", str(self.prefix)],
+                [sys.executable, "-c", agent_program(), "stop", "--prefix", str(self.prefix)],
                 capture_output=True,
                 timeout=30,
                 check=False,
