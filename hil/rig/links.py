@@ -20,7 +20,7 @@ from collections import deque
 
 from flight.ccsds import CodecError, cobs_decode
 from hil.ground import GroundLinkError, PlainTcEncoder, TcEncoder
-from hil.rig.proxy import Damage, Faults, Pending
+from hil.rig.proxy import Pending, TwoWayDamage
 
 __all__ = ["OpenedGroundLink", "PtyGroundLink", "RigEncoder"]
 
@@ -55,7 +55,7 @@ class RigEncoder:
         return self.inner.encode(packet)
 
 
-class PtyGroundLink:
+class PtyGroundLink(TwoWayDamage):
     """The ground's end of a pseudo-terminal pair.
 
     Args:
@@ -65,11 +65,10 @@ class PtyGroundLink:
         device: the slave's path, for the flight's ``--link serial:DEVICE``.
         url: the link URL the flight opens.
         undecodable: frames that did not COBS-decode.
-        seed: seeds the fault generators at each `configure`.
-        uplink: damage to telecommand frames; downlink: to telemetry frames.
     """
 
     def __init__(self, encoder: TcEncoder | None = None) -> None:
+        super().__init__()
         # The serial link stack is imported only by the units that use it.
         from flight.links.serial import CobsDeframer, cobs_frame  # noqa: PLC0415
 
@@ -83,9 +82,6 @@ class PtyGroundLink:
         self.url = f"serial:{self.device}@115200"
         self._encoder = encoder or PlainTcEncoder()
         self._deframer = CobsDeframer()
-        self.seed = 0
-        self.uplink = Damage(upstream=True, seed=1)
-        self.downlink = Damage(upstream=False, seed=0)
         self._up: list[Pending] = []  # heaps, by due time
         self._down: list[Pending] = []
         self.sent = 0
@@ -98,17 +94,11 @@ class PtyGroundLink:
 
     # -- FaultyLink --------------------------------------------------------------------------
 
-    def configure(self, *, uplink: Faults | None = None, downlink: Faults | None = None) -> None:
-        """Set the faults of each direction (None: no faults) and reseed the generators."""
-        self.uplink.reseed(uplink or Faults(), self.seed * 2 + 1)
-        self.downlink.reseed(downlink or Faults(), self.seed * 2)
-
     def clear(self) -> None:
         """No faults; release anything held back for reordering."""
-        for damage, heap in ((self.uplink, self._up), (self.downlink, self._down)):
-            damage.faults = Faults()
-            for unit in damage.release():
-                heapq.heappush(heap, unit)
+        with self._lock:
+            for unit in self._lift_faults():
+                heapq.heappush(self._up if unit.upstream else self._down, unit)
 
     def settle(self, timeout: float = 2.0) -> None:
         """Write every delayed telecommand (bounded by `timeout`); delayed telemetry is
@@ -117,13 +107,6 @@ class PtyGroundLink:
         while (self._up or self.uplink.held) and time.monotonic() < deadline:
             self._flush_up()
             time.sleep(_TICK)
-
-    def snapshot(self) -> dict[str, dict[str, int]]:
-        """A copy of the counters."""
-        return {
-            "uplink": self.uplink.counters.as_dict(),
-            "downlink": self.downlink.counters.as_dict(),
-        }
 
     # -- GroundLink --------------------------------------------------------------------------
 

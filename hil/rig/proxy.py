@@ -24,7 +24,7 @@ from typing import Protocol
 
 from flight.links import parse_link_url
 
-__all__ = ["Damage", "DirectionCounters", "Faults", "FaultyLink", "LinkProxy"]
+__all__ = ["Damage", "DirectionCounters", "Faults", "FaultyLink", "LinkProxy", "TwoWayDamage"]
 
 _MAX_DATAGRAM = 65543
 _TICK = 0.02
@@ -178,7 +178,48 @@ class FaultyLink(Protocol):
         ...
 
 
-class LinkProxy:
+class TwoWayDamage:
+    """Both directions' damage, from one seed: what every link a test can damage shares.
+
+    Each direction draws from its own generator, so the damage to one does not depend on the
+    timing of the other; `configure` reseeds both, so a seed replays the same damage.
+
+    Attributes:
+        seed: seeds the generators.
+        uplink: damage to telecommands (ground to unit).
+        downlink: damage to telemetry (unit to ground).
+    """
+
+    def __init__(self, seed: int = 0) -> None:
+        self.seed = seed
+        self.uplink = Damage(upstream=True, seed=seed * 2 + 1)
+        self.downlink = Damage(upstream=False, seed=seed * 2)
+        self._lock = threading.Lock()
+
+    def configure(self, *, uplink: Faults | None = None, downlink: Faults | None = None) -> None:
+        """Set the faults of each direction (None: no faults) and reseed the generators."""
+        with self._lock:
+            self.uplink.reseed(uplink or Faults(), self.seed * 2 + 1)
+            self.downlink.reseed(downlink or Faults(), self.seed * 2)
+
+    def snapshot(self) -> dict[str, dict[str, int]]:
+        """A copy of the counters, ``"uplink"`` and ``"downlink"``."""
+        with self._lock:
+            return {
+                "uplink": self.uplink.counters.as_dict(),
+                "downlink": self.downlink.counters.as_dict(),
+            }
+
+    def _lift_faults(self) -> list[Pending]:
+        """No faults from now on; returns the units held back for reordering (lock held)."""
+        released: list[Pending] = []
+        for damage in (self.uplink, self.downlink):
+            damage.faults = Faults()
+            released += damage.release()
+        return released
+
+
+class LinkProxy(TwoWayDamage):
     """A UDP proxy in front of `target` (``udp:HOST:PORT``), serving on 127.0.0.1.
 
     Args:
@@ -187,20 +228,14 @@ class LinkProxy:
 
     Attributes:
         url: where the ground should send (``udp:127.0.0.1:PORT``).
-        uplink: damage to telecommands (ground to unit).
-        downlink: damage to telemetry (unit to ground).
     """
 
     def __init__(self, target: str, *, seed: int = 0) -> None:
         scheme, host, port = parse_link_url(target)
         if scheme != "udp":
             raise ValueError(f"the link proxy speaks udp:HOST:PORT, not {target!r}")
+        super().__init__(seed)
         self.target = (host, port)
-        self.seed = seed
-        # One generator per direction: the damage to one does not depend on the timing of
-        # the other.
-        self.uplink = Damage(upstream=True, seed=seed * 2 + 1)
-        self.downlink = Damage(upstream=False, seed=seed * 2)
         self._front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self._front.bind(("127.0.0.1", 0))
         self._back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -208,7 +243,6 @@ class LinkProxy:
         self.url = f"udp:127.0.0.1:{self._front.getsockname()[1]}"
         self._ground: tuple[str, int] | None = None
         self._pending: list[Pending] = []
-        self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="rig-link-proxy", daemon=True)
         self._thread.start()
@@ -219,27 +253,11 @@ class LinkProxy:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def configure(self, *, uplink: Faults | None = None, downlink: Faults | None = None) -> None:
-        """Set the faults of each direction (None: no faults) and reseed the generators."""
-        with self._lock:
-            self.uplink.reseed(uplink or Faults(), self.seed * 2 + 1)
-            self.downlink.reseed(downlink or Faults(), self.seed * 2)
-
     def clear(self) -> None:
         """No faults; release anything held back for reordering."""
         with self._lock:
-            for damage in (self.uplink, self.downlink):
-                damage.faults = Faults()
-                for unit in damage.release():
-                    heapq.heappush(self._pending, unit)
-
-    def snapshot(self) -> dict[str, dict[str, int]]:
-        """A copy of the counters."""
-        with self._lock:
-            return {
-                "uplink": self.uplink.counters.as_dict(),
-                "downlink": self.downlink.counters.as_dict(),
-            }
+            for unit in self._lift_faults():
+                heapq.heappush(self._pending, unit)
 
     def settle(self, timeout: float = 2.0) -> None:
         """Wait until nothing is queued or held (bounded by `timeout`)."""
