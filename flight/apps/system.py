@@ -317,6 +317,7 @@ def build_flight(
     restored = parameters.restore()
     mission_time.restore()
     scheduled = schedule.restore()
+    core.scheduled_dropped = len(schedule.lost)
     log.info(
         "mission %s: %d apps, %d parameter values, %d scheduled telecommands and a time "
         "offset of %+.3f s restored from %s",

@@ -16,8 +16,14 @@ from flight.services.parameters import PARAMETER_ID_OCTETS, ParameterService
 from flight.services.ping import MAX_BURST, TestService
 from flight.services.reader import AppDataReader
 from flight.services.router import Action, PusRouter, Request, Service
-from flight.services.schedule_store import Activity, decode_schedule, encode_schedule
+from flight.services.schedule_store import (
+    Activity,
+    StoredSchedule,
+    decode_schedule,
+    encode_schedule,
+)
 from flight.services.scheduling import (
+    ARM_AHEAD_S,
     DEFAULT_CAPACITY,
     MAX_ACTIVITY_OCTETS,
     REQUEST_ID_OCTETS,
@@ -45,6 +51,7 @@ __all__ = [
     "ACK_COMPLETION",
     "ACK_PROGRESS",
     "ACK_START",
+    "ARM_AHEAD_S",
     "CUC_OCTETS",
     "DEFAULT_CAPACITY",
     "ERROR_CODE_OCTETS",
@@ -72,6 +79,7 @@ __all__ = [
     "Request",
     "Service",
     "Sink",
+    "StoredSchedule",
     "TestService",
     "TimeBasedSchedule",
     "TimeService",

@@ -15,12 +15,19 @@ request ID already scheduled (`DUPLICATE_REQUEST`), an unknown one (`UNKNOWN_REQ
 no room left (`SCHEDULE_FULL`) refuses the whole request at acceptance.
 
 Every change is stored durably (A/B `Store`) before it takes effect, so the schedule
-survives a restart. A due activity is taken off the stored schedule first and released
-second, through the same router as a telecommand from the ground, with its own
-verification reports: after a power cut an activity may be lost in release, never run
-twice. Due activities are released at the first tick of the service's rate group at or
-after their release time; while the function is disabled they wait, and run when it is
-enabled again.
+survives a restart. Due activities are released at the first tick of the service's rate
+group at or after their release time, through the same router as a telecommand from the
+ground, with their own verification reports; while the function is disabled they wait, and
+run when it is enabled again.
+
+An activity is *armed* in the stored schedule before it is released, so that after a power
+cut it may be lost in release but never runs twice. Arming is a store write `ARM_AHEAD_S`
+ahead of the release time (with the function enabled), so the release itself waits on no
+storage: a store write can take a tenth of a second on a busy SD card, which would make the
+activity late. An activity due but not yet armed (the store failed at arming) is armed and
+released in one step, or held back while the store keeps failing. At start-up every armed
+activity of the stored schedule is dropped, logged and reported (`lost`): it was released,
+or was about to be, when the board stopped.
 """
 
 import logging
@@ -35,10 +42,17 @@ from flight.services.reader import AppDataReader
 from flight.services.router import Action, Request
 from flight.services.schedule_store import Activity, decode_schedule, encode_schedule
 
-__all__ = ["DEFAULT_CAPACITY", "MAX_ACTIVITY_OCTETS", "REQUEST_ID_OCTETS", "TimeBasedSchedule"]
+__all__ = [
+    "ARM_AHEAD_S",
+    "DEFAULT_CAPACITY",
+    "MAX_ACTIVITY_OCTETS",
+    "REQUEST_ID_OCTETS",
+    "TimeBasedSchedule",
+]
 
 log = logging.getLogger(__name__)
 
+ARM_AHEAD_S = 0.5  # well over a slow store write, well under any sensible command lead
 DEFAULT_CAPACITY = 64
 MAX_ACTIVITY_OCTETS = 512  # keeps a full detail report (11,10) inside one packet
 REQUEST_ID_OCTETS = 4
@@ -80,15 +94,35 @@ class TimeBasedSchedule:
         self.capacity = capacity
         self.enabled = True
         self.activities: list[Activity] = []
+        self.lost: list[Activity] = []
         self.released = 0
         self.store_failures = 0
+        self._armed_through = -1  # activities released by then are stored armed
+        self._released_unstored = False  # released activities still in the record, armed
 
     def restore(self) -> int:
-        """Load the stored schedule; return how many activities it holds."""
+        """Load the stored schedule; return how many activities it holds.
+
+        Armed activities are not kept: they go to `lost`, and off the record."""
         payload = self._store.load()
-        if payload is not None:
-            self.enabled, activities = decode_schedule(payload)
-            self.activities = activities[: self.capacity]
+        if payload is None:
+            return 0
+        stored = decode_schedule(payload)
+        self.enabled, self.activities = stored.enabled, stored.waiting[: self.capacity]
+        self.lost = stored.armed
+        for activity in self.lost:
+            log.warning(
+                "time-tagged command %s (release %.3f) was armed when the board stopped: "
+                "dropped, it may have run",
+                activity.req_id.hex(),
+                activity.release / FINE_PER_SECOND,
+            )
+        if self.lost:
+            try:
+                self._commit(self.enabled, self.activities)
+            except PersistenceError:
+                self.store_failures += 1
+                log.exception("cannot store the schedule without its lost activities")
         return len(self.activities)
 
     def now(self) -> int:
@@ -98,24 +132,44 @@ class TimeBasedSchedule:
     # -- release ---------------------------------------------------------------------------
 
     def step(self) -> None:
-        """Release every activity that is due (a rate-group task)."""
-        if not self.enabled or not self.activities or self.activities[0].release > self.now():
+        """Arm the activities coming due, release the due ones (a rate-group task).
+
+        Released activities stay armed in the record until the next tick's write takes them
+        off, so that the write never delays a release."""
+        if not self.enabled:
             return
         now = self.now()
-        due = [a for a in self.activities if a.release <= now]
-        try:
-            self._commit(self.enabled, self.activities[len(due) :])
-        except PersistenceError:
-            self.store_failures += 1
-            log.exception("cannot store the schedule; %d due activities held back", len(due))
+        horizon = now + self._arm_ahead()
+        idle = not self.activities or self.activities[0].release > horizon
+        if idle and not self._released_unstored:
             return
-        for activity in due:
+        due = sum(1 for activity in self.activities if activity.release <= now)
+        coming = [a for a in self.activities if self._armed_through < a.release <= horizon]
+        if coming or (self._released_unstored and not due):
+            try:
+                self._commit(self.enabled, self.activities)
+            except PersistenceError:
+                self.store_failures += 1
+                armed = sum(1 for a in self.activities[:due] if a.release <= self._armed_through)
+                if armed < due:
+                    log.exception(
+                        "cannot store the schedule; %d due activities held back", due - armed
+                    )
+                due = armed
+        released, self.activities = self.activities[:due], self.activities[due:]
+        self._released_unstored |= bool(released)
+        for activity in released:
             self.released += 1
             self._release(activity.packet)
 
+    def _arm_ahead(self) -> int:
+        return int(ARM_AHEAD_S * FINE_PER_SECOND)
+
     def _commit(self, enabled: bool, activities: list[Activity]) -> None:
-        self._store.save(encode_schedule(enabled, activities))
-        self.enabled, self.activities = enabled, activities
+        armed_through = self.now() + self._arm_ahead() if enabled else -1
+        self._store.save(encode_schedule(enabled, activities, armed_through))
+        self.enabled, self.activities, self._armed_through = enabled, activities, armed_through
+        self._released_unstored = False
 
     # -- telecommands ----------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ class CoreApp(App):
         events.COUNTERS_RESET,
         events.STARTED,
         events.AUTHENTICATION_OFF,
+        events.SCHEDULED_DROPPED,
         *events.EXECUTIVE_EVENTS,
         *LINK_EVENTS,
     )
@@ -39,6 +40,7 @@ class CoreApp(App):
         self._link_stats: Callable[[], Mapping[str, int]] = dict
         self._frame_stats: Callable[[], Mapping[str, int]] = dict
         self.unauthenticated = False
+        self.scheduled_dropped = 0
         self._started_at = ctx.clock.now()
 
     def attach_stats(
@@ -54,11 +56,14 @@ class CoreApp(App):
         self._frame_stats = frame_stats
 
     def start(self) -> None:
-        """Announce the start (and, loudly, a missing authentication)."""
+        """Announce the start (and, loudly, a missing authentication and time-tagged commands
+        dropped at the restart)."""
         self._started_at = self.ctx.clock.now()
         self.emit(events.STARTED)
         if self.unauthenticated:
             self.emit(events.AUTHENTICATION_OFF)
+        if self.scheduled_dropped:
+            self.emit(events.SCHEDULED_DROPPED, min(self.scheduled_dropped, 0xFFFF).to_bytes(2))
 
     def hk_values(self, sid: int) -> dict[str, Value]:
         """Items of CORE_HK, LINK_HK or FRAME_HK, each clipped to its field."""

@@ -2,15 +2,25 @@
 
 import dataclasses
 import errno
+import os
 import struct
 from pathlib import Path
 
 from spacepackets.ecss.pus_1_verification import Service1Tm, UnpackParams
 from spacepackets.ecss.tc import PusTc
+from spacepackets.ecss.tm import PusTm
 
-from flight.apps import SCHEDULE_STORE, build_flight
+from flight.apps import SCHEDULE_STORE, Flight, build_flight
+from flight.apps.core.events import SCHEDULED_DROPPED
 from flight.ccsds import CucTime
 from flight.core import FailureCode, SimulatedClock, Store, load_mission
+from flight.services import (
+    ARM_AHEAD_S,
+    Activity,
+    StoredSchedule,
+    decode_schedule,
+    encode_schedule,
+)
 
 CORE, SAMPLE = 100, 101
 EPOCH = 2_000_000_000  # the simulated clock's time stamp at its start
@@ -175,3 +185,98 @@ def test_the_schedule_survives_a_restart_and_a_failed_store_changes_nothing(
     assert second.schedule.activities == []  # type: ignore[attr-defined]
     assert second.schedule.store_failures >= 2  # type: ignore[attr-defined]
     second.close()  # type: ignore[attr-defined]
+
+
+def _schedule_writes(tmp_path: Path, clock: SimulatedClock) -> tuple[list[float], object]:
+    """The simulated times at which the schedule's store is written, and the fsync that logs
+    them (it looks the file up by descriptor, so the real `Store` does every step)."""
+    writes: list[float] = []
+
+    def fsync(fd: int) -> None:
+        name = os.readlink(f"/proc/self/fd/{fd}")
+        if f".{SCHEDULE_STORE}." in name:
+            writes.append(round(clock.now(), 2))
+        os.fsync(fd)
+
+    return writes, fsync
+
+
+def test_the_release_tick_waits_on_no_store_write(tmp_path: Path) -> None:
+    clock = SimulatedClock(epoch=EPOCH)
+    writes, fsync = _schedule_writes(tmp_path, clock)
+    flight = build_flight(
+        load_mission("open-bench"), data_dir=tmp_path, links=(), clock=clock, fsync=fsync
+    )
+    flight.executive.start()
+    try:
+        flight.router.handle(PusTc(11, 4, apid=CORE, app_data=_insert((5.0, _ping(71)))).pack())
+        assert writes == [0.0]
+        flight.run(6.0)
+        assert flight.schedule.released == 1
+        _, arm, clean = writes
+        # armed ARM_AHEAD_S ahead, released at 5.0 with no write, taken off the record after
+        assert 5.0 - ARM_AHEAD_S - 0.02 <= arm < 5.0 - ARM_AHEAD_S + 0.02
+        assert 5.0 < clean <= 5.02
+    finally:
+        flight.close()
+
+
+def _boot(tmp_path: Path, start: float) -> Flight:
+    clock = SimulatedClock(start=start, epoch=EPOCH + start)
+    flight = build_flight(load_mission("open-bench"), data_dir=tmp_path, links=(), clock=clock)
+    flight.executive.start()
+    return flight
+
+
+def _dropped_events(flight: Flight) -> list[bytes]:
+    sent: list[bytes] = []
+    flight.downlink.add_sink(sent.append)
+    flight.run(0.1)
+    return [
+        tm.source_data[2:]
+        for tm in (PusTm.unpack(p, timestamp_len=6) for p in sent)
+        if tm.service == 5 and tm.source_data[:2] == struct.pack(">H", SCHEDULED_DROPPED.eid)
+    ]
+
+
+def test_a_stop_after_arming_drops_the_activity_and_reports_it(tmp_path: Path) -> None:
+    first = _boot(tmp_path, 0.0)
+    armed, later = _ping(81), _ping(82)
+    first.router.handle(
+        PusTc(11, 4, apid=CORE, app_data=_insert((10.0, armed), (20.0, later))).pack()
+    )
+    first.run(9.8)  # armed at 9.5, not yet released: the board stops here
+    assert first.schedule.released == 0
+    first.close()
+
+    second = _boot(tmp_path, 9.9)
+    assert [a.packet for a in second.schedule.lost] == [armed]
+    assert [a.packet for a in second.schedule.activities] == [later]
+    assert _dropped_events(second) == [struct.pack(">H", 1)]
+    second.close()
+    third = _boot(tmp_path, 10.0)  # the drop was stored: it is reported once
+    assert third.schedule.lost == []
+    assert [a.packet for a in third.schedule.activities] == [later]
+    third.close()
+
+
+def test_a_restart_after_a_release_reports_nothing_dropped(tmp_path: Path) -> None:
+    first = _boot(tmp_path, 0.0)
+    first.router.handle(PusTc(11, 4, apid=CORE, app_data=_insert((1.0, _ping(91)))).pack())
+    first.run(1.5)
+    assert first.schedule.released == 1
+    first.close()
+    second = _boot(tmp_path, 2.0)
+    assert (second.schedule.lost, second.schedule.activities) == ([], [])
+    assert _dropped_events(second) == []
+    second.close()
+
+
+def test_a_record_from_before_arming_reads_as_all_waiting() -> None:
+    ping = _ping(95)
+    old = struct.pack(">BH", 1, 1) + struct.pack(">QH", 7 << 16, len(ping)) + ping
+    assert decode_schedule(old) == StoredSchedule(True, [Activity(7 << 16, ping)], [])
+    new = encode_schedule(False, [Activity(7 << 16, ping), Activity(9 << 16, ping)], 8 << 16)
+    assert decode_schedule(new) == StoredSchedule(
+        False, [Activity(9 << 16, ping)], [Activity(7 << 16, ping)]
+    )
