@@ -24,7 +24,15 @@ from flight.core import (
     Store,
     Workers,
 )
-from flight.links import CommandGuard, Deliver, Link, ensure_dev_key, load_keyring, open_link
+from flight.links import (
+    CommandGuard,
+    Deliver,
+    Link,
+    ensure_dev_key,
+    is_framed,
+    load_keyring,
+    open_link,
+)
 from flight.services import Downlink
 from hal.backends.sim.control import ENV_VAR as SIM_CONTROL_ENV
 from hal.backends.sim.control import SimControl
@@ -160,17 +168,25 @@ def make_apps(
 
 def open_links(
     urls: Sequence[str],
-    deliver: Deliver,
+    handle: Callable[[bytes], None],
     executive: Executive,
     downlink: Downlink,
     guard: CommandGuard | None = None,
 ) -> list[Link]:
-    """Open the links; with a guard, framed links take only authenticated control commands."""
+    """Open the links, each passing telecommands to `handle` (the router).
+
+    With a guard, a packet link's units go through its check, and a framed link's frames
+    through it before FARM-1 (the link then hands over plain packets)."""
     opened: list[Link] = []
-    control_gate = guard.check if guard is not None else None
+    plain = accept_all(handle)
     try:
         for url in urls:
-            link = open_link(url, deliver, control_gate=control_gate)
+            if guard is None:
+                link = open_link(url, plain)
+            elif is_framed(url):
+                link = open_link(url, plain, authenticator=guard)
+            else:
+                link = open_link(url, guard.gate(handle))
             opened.append(link)
             executive.add_reader(link, link.on_readable)
             downlink.add_sink(link.send)

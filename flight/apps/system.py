@@ -17,7 +17,6 @@ from flight.apps.parts import (
     REPLAY_STORE,
     SCHEDULE_STORE,
     TIME_STORE,
-    accept_all,
     board_watchdog,
     make_apps,
     make_guard,
@@ -309,8 +308,7 @@ def build_flight(
         executive.add_task(service_hz, name, step)
     # Time-tagged commands go out on the fastest rate group: within 20 ms of their time at 50 Hz.
     executive.add_task(max(mission.rates_hz), "pus-schedule", schedule.step)
-    deliver = guard.gate(router.handle) if guard is not None else accept_all(router.handle)
-    opened = open_links(link_urls, deliver, executive, downlink, guard)
+    opened = open_links(link_urls, router.handle, executive, downlink, guard)
     if opened:
         # Reconnect attempts (a serial adapter unplugged and back) at the slowest rate.
         executive.add_task(min(mission.rates_hz), "links", lambda: tick_links(opened))

@@ -10,7 +10,6 @@ are authenticated between the link and the router (`CommandGuard`), and signed o
 """
 
 import importlib
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from flight.core.errors import LinkError
@@ -27,6 +26,8 @@ from flight.links.base import (
 )
 from flight.links.events import LINK_EVENTS, REJECTION_EVENTS
 from flight.links.security import (
+    FRAME_HEADER_LENGTH,
+    FRAME_SECURITY_OVERHEAD,
     MAC_LENGTH,
     MAX_SEQUENCE,
     MAX_WINDOW,
@@ -39,7 +40,9 @@ from flight.links.security import (
     Unsealed,
     compute_mac,
     seal,
+    seal_frame,
     unseal,
+    unseal_frame,
 )
 from flight.links.security_guard import AuthCounters, CommandGuard, EventSink
 from flight.links.security_keys import (
@@ -55,7 +58,13 @@ from flight.links.security_keys import (
 from flight.links.udp import MAX_DATAGRAM, UdpLink
 
 if TYPE_CHECKING:
-    from flight.links.framed import FramedCounters, FramedEndpoint, FramingConfig, split_framing
+    from flight.links.framed import (
+        FrameAuthenticator,
+        FramedCounters,
+        FramedEndpoint,
+        FramingConfig,
+        split_framing,
+    )
     from flight.links.framed_udp import FramedUdpLink
     from flight.links.serial import DEFAULT_BAUD, CobsDeframer, SerialLink, cobs_frame
     from flight.links.tcp import TX_LIMIT, TcpClientLink, TcpServerLink
@@ -63,6 +72,8 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_BAUD",
     "DEV_SPI",
+    "FRAME_HEADER_LENGTH",
+    "FRAME_SECURITY_OVERHEAD",
     "HEADER_LENGTH",
     "KEY_LENGTH",
     "LINK_EVENTS",
@@ -80,6 +91,7 @@ __all__ = [
     "CommandGuard",
     "Deliver",
     "EventSink",
+    "FrameAuthenticator",
     "FramedCounters",
     "FramedEndpoint",
     "FramedLink",
@@ -101,6 +113,7 @@ __all__ = [
     "cobs_frame",
     "compute_mac",
     "ensure_dev_key",
+    "is_framed",
     "is_one_packet",
     "load_key",
     "load_keyring",
@@ -108,9 +121,11 @@ __all__ = [
     "parse_link_url",
     "pump",
     "seal",
+    "seal_frame",
     "signer_for_mission",
     "split_framing",
     "unseal",
+    "unseal_frame",
     "write_key",
 ]
 
@@ -124,6 +139,7 @@ _LAZY = {
     "TX_LIMIT": "flight.links.tcp",
     "TcpClientLink": "flight.links.tcp",
     "TcpServerLink": "flight.links.tcp",
+    "FrameAuthenticator": "flight.links.framed",
     "FramedCounters": "flight.links.framed",
     "FramedEndpoint": "flight.links.framed",
     "FramingConfig": "flight.links.framed",
@@ -176,12 +192,25 @@ def parse_link_url(url: str) -> tuple[str, str, int]:
     return scheme, host, int(port_text)
 
 
+def is_framed(url: str) -> bool:
+    """Whether the link URL `url` asks for transfer frames (``?framing=cop1``).
+
+    Raises:
+        LinkError: malformed link options.
+    """
+    if "?" not in url:
+        return False
+    from flight.links.framed import split_framing  # noqa: PLC0415 - see _LAZY
+
+    return split_framing(url)[1] is not None
+
+
 def open_link(
     url: str,
     deliver: Deliver,
     *,
     ground: bool = False,
-    control_gate: Callable[[bytes], bytes | None] | None = None,
+    authenticator: "FrameAuthenticator | None" = None,
 ) -> Link:
     """Open the link `url`, delivering each received packet to `deliver`.
 
@@ -191,8 +220,9 @@ def open_link(
         ground: open the ground's end (UDP sends to the address, TCP connects, a serial
             device must exist now) instead of the board's (UDP binds, TCP listens, a missing
             serial device is retried).
-        control_gate: on a framed link, authenticates the COP-1 control commands (the
-            mission's `CommandGuard.check`); None takes them as they come.
+        authenticator: on a framed link, authenticates every frame before FARM-1 sees it
+            (the mission's `CommandGuard`); `deliver` then gets plain packets. None takes
+            frames as they come. Packet links ignore it (their `deliver` authenticates).
 
     Raises:
         LinkError: malformed, unsupported, unbindable or (ground) unreachable.
@@ -209,7 +239,7 @@ def open_link(
             raise LinkError(f"framing=cop1 is offered on the board's udp links only, not {url!r}")
         from flight.links.framed_udp import FramedUdpLink  # noqa: PLC0415 - see _LAZY
 
-        return FramedUdpLink(where, number, deliver, framing, control_gate=control_gate)
+        return FramedUdpLink(where, number, deliver, framing, authenticator=authenticator)
     if scheme == "serial":
         from flight.links.serial import SerialLink  # noqa: PLC0415 - see _LAZY
 

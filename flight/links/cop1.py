@@ -101,7 +101,7 @@ class Farm1:
 
     def receive(self, frame: TcFrame) -> FarmEvent:
         """Apply one valid frame; `FarmEvent.ACCEPTED` and `BYPASS` mean deliver its data."""
-        event = self._classify(frame)
+        event = self.classify(frame)
         self.counts[event] += 1
         if event in {FarmEvent.BYPASS, FarmEvent.UNLOCK, FarmEvent.SET_VR}:
             self.farm_b_counter = (self.farm_b_counter + 1) % MOD
@@ -132,7 +132,8 @@ class Farm1:
         if self.state is FarmState.WAIT:
             self.state = FarmState.OPEN
 
-    def _classify(self, frame: TcFrame) -> FarmEvent:  # noqa: PLR0911 - one return per event
+    def classify(self, frame: TcFrame) -> FarmEvent:  # noqa: PLR0911 - one return per event
+        """What `receive` would make of `frame` now, without applying it."""
         if frame.vcid != self.vcid:
             return FarmEvent.IGNORED
         if frame.control:

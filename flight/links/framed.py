@@ -6,26 +6,32 @@ Selected per link by URL options, e.g. ``udp:127.0.0.1:10030?framing=cop1&scid=0
 Up: each received unit is a CLTU (231.0-B, BCH-checked) or, on a datagram link, a bare TC
 frame (232.0-B); the frame's FECF is checked, its spacecraft ID must match, and FARM-1
 (232.1-B-2) decides: an AD frame is accepted in sequence only, a BD frame bypasses the check,
-Unlock and Set V(R) steer the FARM. An accepted frame's data field is one TC unit (a space
-packet, authenticated on secured missions) and goes to `deliver`, i.e. the guard and router.
+Unlock and Set V(R) steer the FARM. An accepted frame's data field is one space packet and
+goes to `deliver`, i.e. the router.
 
 Down: packets are multiplexed into fixed-length TM frames (132.0-B) on the link's virtual
 channel, each carrying the FARM's current CLCW in its OCF; with nothing to send an idle frame
 goes out, so the ground always learns the FARM's state. On a stream every frame is prefixed
 with the ASM.
 
-On a mission that authenticates telecommands, COP-1's control commands (Unlock, Set V(R)) are
-authenticated too: their data field holds the command sealed as a telecommand is, and the
-guard's check (key, MAC, anti-replay window) is the `control_gate`; a bare, forged or replayed
-one changes nothing, earns no answer and is counted (`control_refused`). Without
-authentication they are taken as they come. Either way they never move a UDP link's downlink
-peer.
+On a mission that authenticates telecommands, every frame is secured (SDLS security header
+and MAC in the frame, `flight.links.security.seal_frame`) and the mission's guard is the
+`authenticator`: FARM-1 sees a frame only once its MAC matched, so a forged frame can neither
+run a command nor move V(R) nor unlock the FARM. The frame's sequence number must be new to
+the anti-replay window, and is recorded (persisted) only when FARM-1 takes the frame: a
+frame FARM-1 discarded (ahead of V(R), in Lockout) can come again, as COP-1 retransmits it.
+A retransmission of a frame FARM-1 already took is a duplicate, counted as such and answered
+with the CLCW. A frame refused by authentication changes nothing, earns no answer and is
+counted (`unauthenticated`, and by reason in the guard's counters and events). Without
+authentication frames are taken as they come. Control commands never move a UDP link's
+downlink peer.
 """
 
 import math
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
+from typing import Protocol
 from urllib.parse import parse_qsl
 
 from flight.ccsds.errors import CodecError, TruncatedError
@@ -33,8 +39,10 @@ from flight.ccsds.frames import ASM, Clcw, TcFrame, TmMultiplexer, cltu_decode
 from flight.core.errors import LinkError
 from flight.links.base import Deliver, is_one_packet
 from flight.links.cop1 import Farm1, FarmEvent
+from flight.links.security import FRAME_HEADER_LENGTH, Unsealed
 
 __all__ = [
+    "FrameAuthenticator",
     "FramedCounters",
     "FramedEndpoint",
     "FramingConfig",
@@ -45,6 +53,7 @@ CLTU_START = b"\xeb\x90"
 MAX_TC_FRAME = 1024  # the TC frame length field's range (232.0-B)
 _MAX_STREAM_BACKLOG = 4 * 1024  # octets of a CLTU still incomplete before the stream resyncs
 _DELIVERED = {FarmEvent.ACCEPTED, FarmEvent.BYPASS}
+_APPLIED = _DELIVERED | {FarmEvent.UNLOCK, FarmEvent.SET_VR}
 
 
 def _int(text: str) -> int:
@@ -175,9 +184,8 @@ class FramedCounters:
         idle_frames: TM frames sent for their CLCW only.
         strangers_unanswered: idle-frame answers withheld from senders other than the peer
             (one per sender per read), over the link's rate limit.
-        control_refused: Unlock and Set V(R) frames refused by authentication (their data
-            field must hold the command sealed like a telecommand when the mission
-            authenticates).
+        unauthenticated: frames refused by authentication (no or a bad MAC, an unknown key,
+            a replayed sequence number, or one that could not be stored).
     """
 
     frames_in: int = 0
@@ -194,7 +202,7 @@ class FramedCounters:
     frames_out: int = 0
     idle_frames: int = 0
     strangers_unanswered: int = 0
-    control_refused: int = 0
+    unauthenticated: int = 0
 
     def as_dict(self) -> dict[str, int]:
         """The counters by name."""
@@ -215,15 +223,37 @@ _COUNTER_OF = {
 }
 
 
+class FrameAuthenticator(Protocol):
+    """The security layer of a framed link (the mission's `CommandGuard`)."""
+
+    def open_frame(self, header: bytes, data: bytes) -> Unsealed | None:
+        """The frame's content once its MAC matches, else None (counted and reported)."""
+        ...
+
+    def is_fresh(self, unsealed: Unsealed) -> bool:
+        """Whether the anti-replay window takes the sequence number."""
+        ...
+
+    def refuse_replay(self, unsealed: Unsealed) -> None:
+        """Count and report a replayed sequence number."""
+        ...
+
+    def record(self, unsealed: Unsealed) -> bool:
+        """Persist the sequence number as taken; False (counted) if that failed."""
+        ...
+
+
 class FramedEndpoint:
     """The board's end of COP-1 on one link: FARM-1 up, the TM multiplexer down.
 
     Args:
         config: the link's framing.
-        deliver: called with each TC unit FARM-1 lets through; returns whether it was
-            accepted (authenticated).
+        deliver: called with each packet FARM-1 lets through (authenticated already when
+            there is an `authenticator`); returns whether it was accepted.
         stream: TM frames are ASM-prefixed (a byte stream) rather than one per datagram.
         clock: monotonic seconds (for the idle rate).
+        authenticator: checks every frame's security header and MAC before FARM-1 sees it
+            (the mission's guard); None takes frames as they come.
     """
 
     def __init__(
@@ -233,10 +263,10 @@ class FramedEndpoint:
         *,
         stream: bool = False,
         clock: Callable[[], float] | None = None,
-        control_gate: Callable[[bytes], bytes | None] | None = None,
+        authenticator: FrameAuthenticator | None = None,
     ) -> None:
         self.config = config
-        self._control_gate = control_gate
+        self._authenticator = authenticator
         self.farm = Farm1(config.vcid, config.farm_window)
         self.mux = TmMultiplexer(config.scid, config.vcid, config.frame_length)
         self.counters = FramedCounters()
@@ -305,24 +335,38 @@ class FramedEndpoint:
         del self._backlog[:start]
 
     def _take_frame(self, raw: bytes, *, exact: bool = False) -> tuple[bool, bool]:
-        counters = self.counters
+        frame = self._decode(raw, exact=exact)
+        if frame is None:
+            return False, False
+        if frame.scid != self.config.scid:
+            self.counters.foreign += 1  # as another virtual channel's frame is
+            return False, False
+        authenticator = self._authenticator
+        if authenticator is not None:
+            opened = self._open(authenticator, raw[:FRAME_HEADER_LENGTH], frame)
+            if opened is None:
+                return False, False  # unanswered: a forged frame earns no CLCW
+            frame, taken = opened
+            if taken is not None:
+                return self._retransmitted(authenticator, frame, taken)
+        return self._apply(frame)
+
+    def _decode(self, raw: bytes, *, exact: bool) -> TcFrame | None:
         try:
             frame = TcFrame.unpack(raw)
         except CodecError:
-            counters.bad += 1
-            return False, False
+            self.counters.bad += 1
+            return None
         if exact and len(raw) != 5 + len(frame.data) + 2:
-            counters.bad += 1  # a datagram holds one frame, nothing after it
-            return False, False
-        counters.frames_in += 1
-        if frame.control and self._control_gate is not None and frame.scid == self.config.scid:
-            command = self._control_gate(frame.data)
-            if command is None:
-                counters.control_refused += 1
-                return False, False  # unanswered: a forged command earns no CLCW
-            frame = replace(frame, data=command)
-        # another spacecraft's frame counts as foreign, as another virtual channel's does
-        event = self.farm.receive(frame) if frame.scid == self.config.scid else FarmEvent.IGNORED
+            self.counters.bad += 1  # a datagram holds one frame, nothing after it
+            return None
+        self.counters.frames_in += 1
+        return frame
+
+    def _apply(self, frame: TcFrame) -> tuple[bool, bool]:
+        """FARM-1 takes `frame`; returns (valid, accepted) as `take_unit` does."""
+        counters = self.counters
+        event = self.farm.receive(frame)
         name = _COUNTER_OF[event]
         setattr(counters, name, getattr(counters, name) + 1)
         valid = event not in {FarmEvent.IGNORED, FarmEvent.INVALID}
@@ -332,6 +376,37 @@ class FramedEndpoint:
             counters.not_one_packet += 1
             return True, False
         return True, self._deliver(frame.data)
+
+    def _open(
+        self, authenticator: FrameAuthenticator, header: bytes, frame: TcFrame
+    ) -> tuple[TcFrame, Unsealed | None] | None:
+        """Authenticate `frame`: None if refused; else the frame with its content, and the
+        security fields if its sequence number is not fresh (a retransmission, or a replay).
+        A fresh number is recorded here when FARM-1 will apply the frame."""
+        unsealed = authenticator.open_frame(header, frame.data)
+        if unsealed is None:
+            self.counters.unauthenticated += 1
+            return None
+        frame = replace(frame, data=unsealed.packet)
+        if not authenticator.is_fresh(unsealed):
+            return frame, unsealed
+        if self.farm.classify(frame) in _APPLIED and not authenticator.record(unsealed):
+            self.counters.unauthenticated += 1
+            return None
+        return frame, None
+
+    def _retransmitted(
+        self, authenticator: FrameAuthenticator, frame: TcFrame, unsealed: Unsealed
+    ) -> tuple[bool, bool]:
+        """An authentic frame whose sequence number was taken: a COP-1 retransmission of an
+        AD frame FARM-1 already took is a duplicate (answered); anything else is a replay."""
+        if self.farm.classify(frame) is FarmEvent.DUPLICATE:
+            self.farm.receive(frame)
+            self.counters.duplicates += 1
+            return True, False
+        authenticator.refuse_replay(unsealed)
+        self.counters.unauthenticated += 1
+        return False, False
 
     # ---- down ----
     def frames(self, packets: bytes = b"") -> list[bytes]:

@@ -15,11 +15,16 @@ or the CLCW changed.
 import errno
 import logging
 import socket
-from collections.abc import Callable
 
 from flight.core.errors import LinkError
 from flight.links.base import Deliver, LinkCounters
-from flight.links.framed import MAX_TC_FRAME, FramedCounters, FramedEndpoint, FramingConfig
+from flight.links.framed import (
+    MAX_TC_FRAME,
+    FrameAuthenticator,
+    FramedCounters,
+    FramedEndpoint,
+    FramingConfig,
+)
 from flight.links.ratelimit import RateLimit
 
 __all__ = ["FramedUdpLink"]
@@ -42,7 +47,7 @@ class FramedUdpLink:
         port: port to bind (0 picks one).
         deliver: called with each TC unit FARM-1 lets through; returns whether accepted.
         config: the framing (spacecraft ID, virtual channel, frame length, idle rate).
-        control_gate: authenticates COP-1 control commands (see `FramedEndpoint`).
+        authenticator: authenticates every frame before FARM-1 sees it (see `FramedEndpoint`).
 
     Raises:
         LinkError: the address cannot be bound.
@@ -55,11 +60,13 @@ class FramedUdpLink:
         deliver: Deliver,
         config: FramingConfig,
         *,
-        control_gate: Callable[[bytes], bytes | None] | None = None,
+        authenticator: FrameAuthenticator | None = None,
     ) -> None:
         self.config = config
         self._deliver = deliver
-        self.endpoint = FramedEndpoint(config, self._deliver_from_sender, control_gate=control_gate)
+        self.endpoint = FramedEndpoint(
+            config, self._deliver_from_sender, authenticator=authenticator
+        )
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         try:
             self._sock.bind((host, port))

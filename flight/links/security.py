@@ -11,6 +11,19 @@ a space packet so every link frames it unchanged::
 The MAC covers the primary header too, so the length and APID are bound. `unseal` checks,
 in order: APID, length, SPI, MAC (`hmac.compare_digest`), and only then hands out the
 sequence number and the telecommand; nothing inside is parsed before the MAC matches.
+
+On framed links (TC transfer frames under COP-1) the security header and trailer sit in the
+frame itself, as 355.0-B lays them out: the frame's data field is
+
+    security header (6)  SPI u16 | sequence number u32
+    content              a telecommand packet, or a COP-1 control command (Unlock, Set V(R))
+    trailer (16)         HMAC-SHA-256 over the frame's primary header (5), the security
+                         header and the content, first 16 octets
+
+so the frame's spacecraft and channel IDs, bypass and control flags, length and sequence
+number N(S) are bound as well (`seal_frame`, `unseal_frame`). FARM-1 only ever sees frames
+whose MAC matched.
+
 `ReplayWindow` is the anti-replay check on the sequence number; the flight side
 (`CommandGuard`) persists it before the command runs. `Signer` is the ground's end.
 """
@@ -19,12 +32,15 @@ import hashlib
 import hmac
 import struct
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 
+from flight.ccsds.frames import TcFrame
 from flight.core.persistence import Store
 
 __all__ = [
+    "FRAME_HEADER_LENGTH",
+    "FRAME_SECURITY_OVERHEAD",
     "MAC_LENGTH",
     "MAX_SEQUENCE",
     "MAX_WINDOW",
@@ -37,13 +53,17 @@ __all__ = [
     "Unsealed",
     "compute_mac",
     "seal",
+    "seal_frame",
     "unseal",
+    "unseal_frame",
 ]
 
 SECURED_APID = 0x7FD  # reserved: no app may use it (the mission loader refuses it)
 MAC_LENGTH = 16
 SECURITY_HEADER_LENGTH = 6
 SECURITY_OVERHEAD = 6 + SECURITY_HEADER_LENGTH + MAC_LENGTH
+FRAME_SECURITY_OVERHEAD = SECURITY_HEADER_LENGTH + MAC_LENGTH
+FRAME_HEADER_LENGTH = 5
 MAX_SEQUENCE = 0xFFFFFFFF
 MAX_WINDOW = 64
 # The shortest sealed content: a COP-1 Unlock is one octet (a telecommand's own checks follow)
@@ -89,10 +109,7 @@ def seal(key: bytes, spi: int, sequence: int, packet: bytes) -> bytes:
     Raises:
         ValueError: SPI, sequence number or packet length out of range.
     """
-    if not 0 <= spi <= 0xFFFF:
-        raise ValueError(f"SPI {spi} outside 0..65535")
-    if not 1 <= sequence <= MAX_SEQUENCE:
-        raise ValueError(f"sequence number {sequence} outside 1..{MAX_SEQUENCE}")
+    _check_ids(spi, sequence)
     if not 1 <= len(packet) <= _MAX_TC:
         raise ValueError(f"a {len(packet)}-octet packet does not fit a secured packet")
     length = SECURITY_HEADER_LENGTH + len(packet) + MAC_LENGTH - 1
@@ -118,6 +135,53 @@ def unseal(unit: bytes, keys: Mapping[int, bytes]) -> Unsealed | Rejection:
     if not hmac.compare_digest(compute_mac(key, view[:-MAC_LENGTH]), view[-MAC_LENGTH:]):
         return Rejection.BAD_MAC
     return Unsealed(spi, sequence, bytes(view[6 + SECURITY_HEADER_LENGTH : -MAC_LENGTH]))
+
+
+def _check_ids(spi: int, sequence: int) -> None:
+    if not 0 <= spi <= 0xFFFF:
+        raise ValueError(f"SPI {spi} outside 0..65535")
+    if not 1 <= sequence <= MAX_SEQUENCE:
+        raise ValueError(f"sequence number {sequence} outside 1..{MAX_SEQUENCE}")
+
+
+def seal_frame(key: bytes, spi: int, sequence: int, frame: TcFrame) -> TcFrame:
+    """`frame` with its data field secured under key `spi` with `sequence`.
+
+    >>> plain = TcFrame(0x1AB, 0, 5, bytes.fromhex("1864c0000006" "2f110100000000"))
+    >>> sealed = seal_frame(bytes(32), 1, 9, plain)
+    >>> raw = sealed.pack()
+    >>> unseal_frame(raw[:5], TcFrame.unpack(raw).data, {1: bytes(32)}).sequence
+    9
+
+    Raises:
+        ValueError: SPI or sequence number out of range, or a frame too long to secure.
+    """
+    _check_ids(spi, sequence)
+    if not frame.data:
+        raise ValueError("an empty frame data field cannot be secured")
+    blank = replace(frame, data=bytes(len(frame.data) + FRAME_SECURITY_OVERHEAD))
+    header = blank.pack()[:FRAME_HEADER_LENGTH]  # raises ValueError past the frame length
+    body = _SECURITY.pack(spi, sequence) + frame.data
+    return replace(frame, data=body + compute_mac(key, header + body))
+
+
+def unseal_frame(header: bytes, data: bytes, keys: Mapping[int, bytes]) -> Unsealed | Rejection:
+    """Authenticate a secured TC frame's data field against the frame's primary `header`.
+
+    Returns the SPI, sequence number and content (a telecommand or control command), or why
+    the frame is refused. Never raises on its content.
+    """
+    if len(data) < FRAME_SECURITY_OVERHEAD + _MIN_CONTENT:
+        return Rejection.TRUNCATED
+    spi, sequence = _SECURITY.unpack_from(data)
+    key = keys.get(spi)
+    if key is None:
+        return Rejection.UNKNOWN_SPI
+    view = memoryview(data)
+    mac = compute_mac(key, bytes(header[:FRAME_HEADER_LENGTH]) + view[:-MAC_LENGTH])
+    if not hmac.compare_digest(mac, view[-MAC_LENGTH:]):
+        return Rejection.BAD_MAC
+    return Unsealed(spi, sequence, bytes(view[SECURITY_HEADER_LENGTH:-MAC_LENGTH]))
 
 
 @dataclass(frozen=True)
@@ -195,6 +259,22 @@ class Signer:
             DurabilityError: the sequence number could not be stored; nothing was signed.
             ValueError: the packet does not fit, or the numbers are used up (re-key).
         """
+        unit = seal(self._key, self.spi, self._take_sequence(), packet)
+        self.next_sequence += 1
+        return unit
+
+    def encode_frame(self, frame: TcFrame) -> TcFrame:
+        """`frame` with its data field secured with the next sequence number.
+
+        Raises:
+            DurabilityError: the sequence number could not be stored; nothing was signed.
+            ValueError: the frame does not fit, or the numbers are used up (re-key).
+        """
+        sealed = seal_frame(self._key, self.spi, self._take_sequence(), frame)
+        self.next_sequence += 1
+        return sealed
+
+    def _take_sequence(self) -> int:
         sequence = self.next_sequence
         if sequence > MAX_SEQUENCE:
             raise ValueError(f"SPI {self.spi} has used every sequence number; install a new key")
@@ -203,6 +283,4 @@ class Signer:
             if self._store is not None:
                 self._store.save((upto + 1).to_bytes(8, "big"))
             self._reserved_to = upto
-        unit = seal(self._key, self.spi, sequence, packet)
-        self.next_sequence = sequence + 1
-        return unit
+        return sequence

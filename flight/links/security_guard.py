@@ -7,6 +7,11 @@ the telecommand inside goes to the router, so a power cut after a command ran ca
 reopen its sequence number. If the store fails, the command does not run and the window
 stays as it was, so the ground can send it again.
 
+On a framed link the frame itself is secured (`unseal_frame`): the link asks `open_frame`
+for the MAC check before FARM-1 sees the frame, and `record`s the sequence number only for a
+frame FARM-1 takes, so that COP-1 can retransmit a frame it discarded (out of sequence, in
+Lockout) under the same number.
+
 Every refusal is counted by reason (`AuthCounters`, reported in link housekeeping) and
 reported by event. Events are rate-limited by a token bucket, so a flood of forgeries cannot
 crowd the downlink; the ones held back are counted too.
@@ -26,7 +31,14 @@ from flight.core.persistence import Store
 from flight.links.base import Deliver
 from flight.links.events import REJECTION_EVENTS
 from flight.links.ratelimit import RateLimit
-from flight.links.security import MAX_WINDOW, Rejection, ReplayWindow, Unsealed, unseal
+from flight.links.security import (
+    MAX_WINDOW,
+    Rejection,
+    ReplayWindow,
+    Unsealed,
+    unseal,
+    unseal_frame,
+)
 
 __all__ = ["AuthCounters", "CommandGuard", "EventSink"]
 
@@ -137,22 +149,44 @@ class CommandGuard:
         """Return the telecommand inside `unit` once authenticated and recorded, else None."""
         result = unseal(unit, self._keys)
         if isinstance(result, Rejection):
-            self._refuse(result, unit, None)
+            self._refuse(result, unit[6:12], len(unit))
             return None
-        window = self.windows[result.spi]
-        if not window.allows(result.sequence):
-            self._refuse(Rejection.REPLAY, unit, result)
+        if not self.is_fresh(result):
+            self.refuse_replay(result)
             return None
-        updated = {**self.windows, result.spi: window.accept(result.sequence)}
+        return result.packet if self.record(result) else None
+
+    def open_frame(self, header: bytes, data: bytes) -> Unsealed | None:
+        """Authenticate a secured TC frame (its primary header and data field); None (counted
+        and reported) if it is not authentic. The sequence number is not checked here."""
+        result = unseal_frame(header, data, self._keys)
+        if isinstance(result, Rejection):
+            self._refuse(result, data[:6], len(data))
+            return None
+        return result
+
+    def is_fresh(self, unsealed: Unsealed) -> bool:
+        """Whether the anti-replay window takes the unit's sequence number."""
+        return self.windows[unsealed.spi].allows(unsealed.sequence)
+
+    def refuse_replay(self, unsealed: Unsealed) -> None:
+        """Count and report a unit whose sequence number the window does not take."""
+        self._refuse(Rejection.REPLAY, b"", 0, unsealed)
+
+    def record(self, unsealed: Unsealed) -> bool:
+        """Store the window with the unit's (fresh) sequence number taken, before the unit is
+        acted on; False (counted and reported) if the store failed: then nothing changed."""
+        window = self.windows[unsealed.spi]
+        updated = {**self.windows, unsealed.spi: window.accept(unsealed.sequence)}
         try:
             self._persist(updated)
         except DurabilityError as exc:
             log.error("anti-replay state not stored, telecommand dropped: %s", exc)  # noqa: TRY400
-            self._refuse(Rejection.NOT_DURABLE, unit, result)
-            return None
+            self._refuse(Rejection.NOT_DURABLE, b"", 0, unsealed)
+            return False
         self.windows = updated
         self.counters.accepted += 1
-        return result.packet
+        return True
 
     def gate(self, handle: Callable[[bytes], None]) -> Deliver:
         """A link's `deliver`: authenticated telecommands go on to `handle`."""
@@ -166,15 +200,19 @@ class CommandGuard:
 
         return deliver
 
-    def _refuse(self, reason: Rejection, unit: bytes, unsealed: Unsealed | None) -> None:
+    def _refuse(
+        self, reason: Rejection, claimed: bytes, length: int, unsealed: Unsealed | None = None
+    ) -> None:
+        """Count and report; the aux data is the SPI and sequence number (authenticated, or
+        as claimed by a unit that failed the MAC or named no key), else the unit's length."""
         name = _FIELD[reason]
         setattr(self.counters, name, getattr(self.counters, name) + 1)
         if unsealed is not None:
             aux = unsealed.spi.to_bytes(2, "big") + unsealed.sequence.to_bytes(4, "big")
         elif reason in (Rejection.UNKNOWN_SPI, Rejection.BAD_MAC):
-            aux = bytes(unit[6:12])  # the claimed SPI and sequence number, as they came
+            aux = bytes(claimed)
         else:
-            aux = min(len(unit), 0xFFFF).to_bytes(2, "big")
+            aux = min(length, 0xFFFF).to_bytes(2, "big")
         log.info("telecommand refused: %s (%s)", reason.name, aux.hex())
         if self._emit is None:
             return

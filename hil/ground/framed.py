@@ -1,17 +1,19 @@
 """The ground's framed link: FOP-1 over CLTUs up, TM frames (CLCW, packets) down.
 
-Each telecommand unit (signed by the mission's `TcEncoder`) becomes the data field of a Type-AD
-TC frame, sent CLTU-encoded under FOP-1 (`flight.links.cop1.Fop1`): up to K frames
-unacknowledged, retransmitted when timer T1 runs out or when a CLCW asks for it. Every TM frame
-that comes back updates FOP-1 with its CLCW and is demultiplexed into packets for the client.
+Each telecommand packet becomes the data field of a Type-AD TC frame, sent CLTU-encoded under
+FOP-1 (`flight.links.cop1.Fop1`): up to K frames unacknowledged, retransmitted when timer T1
+runs out or when a CLCW asks for it. Every frame goes out through the mission's `TcEncoder`,
+which on an authenticating mission puts the SDLS security header and MAC into the frame (over
+its header, N(S) included): once per AD frame, so a retransmission is the same octets under the
+same sequence number, and afresh for each control (Unlock, Set V(R)) and bypass frame. Every TM
+frame that comes back updates FOP-1 with its CLCW and is demultiplexed into packets for the
+client.
 
 The AD service is initiated on the first telecommand, and again after an alert (a lockout, the
 transmission limit): Unlock goes out (which also tells a UDP board where the ground is), the
 first CLCW that answers gives the FARM's V(R), and the FOP initiates with Set V(R) to that value,
-becoming Active once a CLCW confirms it. Unlock and Set V(R) are sealed by the same encoder
-(an authenticating board obeys no bare control command; the plain encoder leaves them bare).
-FOP-1 runs inside `send` and `receive`, so a client waiting for its verification reports keeps
-the window moving.
+becoming Active once a CLCW confirms it. FOP-1 runs inside `send` and `receive`, so a client
+waiting for its verification reports keeps the window moving.
 """
 
 import logging
@@ -19,7 +21,7 @@ import select
 import socket
 import time
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from flight.ccsds import CodecError, split_packets
 from flight.ccsds.frames import Clcw, TcFrame, TmDemultiplexer, TmFrame, cltu_encode
@@ -102,7 +104,7 @@ class FramedGroundLink:
         self.sent = 0
         self.received = 0
         self._packets: deque[bytes] = deque()
-        self._sent_ad: dict[int, TcFrame] = {}
+        self._sent_ad: dict[int, tuple[TcFrame, TcFrame]] = {}  # N(S): (frame, as sent)
         self._alerts_seen = 0
 
     # ---- the GroundLink protocol ----
@@ -114,7 +116,7 @@ class FramedGroundLink:
         """
         if self.fop.state is FopState.INITIAL:
             self.establish(time.monotonic() + _ESTABLISH_TIMEOUT)
-        self.fop.send(self._encoder.encode(packet))
+        self.fop.send(packet)
         self.sent += 1
         self._run_fop()
 
@@ -170,8 +172,8 @@ class FramedGroundLink:
         return True
 
     def transmit_frame(self, frame: TcFrame) -> None:
-        """Send one frame as it is, outside FOP-1 (tests, expert commanding)."""
-        self._transmit(frame)
+        """Send one frame outside FOP-1, through the encoder (tests, expert commanding)."""
+        self._send(self._encoder.encode_frame(frame))
 
     def _run_fop(self) -> None:
         for frame in self.fop.poll():
@@ -184,21 +186,25 @@ class FramedGroundLink:
 
     def _transmit(self, frame: TcFrame) -> None:
         counters = self.counters
-        if frame.control:
-            counters.control_frames += 1
-            # a control command is a telecommand too: sealed, as the board's guard wants it
-            # (the plain encoder leaves it as it is)
-            frame = replace(frame, data=self._encoder.encode(frame.data))
-        elif self._sent_ad.get(frame.seq) is frame:
+        sent = self._sent_ad.get(frame.seq)
+        if frame.bypass:
+            counters.control_frames += frame.control
+            wire = self._encoder.encode_frame(frame)
+        elif sent is not None and sent[0] is frame:
             counters.retransmissions += 1
-        elif not frame.bypass:
-            self._sent_ad[frame.seq] = frame
+            wire = sent[1]
+        else:
+            wire = self._encoder.encode_frame(frame)
+            self._sent_ad[frame.seq] = (frame, wire)
             counters.ad_frames += 1
+        self._send(wire)
+
+    def _send(self, frame: TcFrame) -> None:
         try:
             self._sock.sendto(cltu_encode(frame.pack()), self._address)
         except OSError as exc:
             raise GroundLinkError(f"cannot send to {self.url}: {exc}") from exc
-        counters.frames_out += 1
+        self.counters.frames_out += 1
 
     def _step(self, deadline: float) -> bool:
         """Wait for TM frames until T1's next tick or `deadline`; False once it passed."""

@@ -11,6 +11,7 @@ import socket
 import time
 from typing import Protocol
 
+from flight.ccsds.frames import TcFrame
 from flight.links import parse_link_url, split_framing
 from hil.ground.errors import GroundLinkError
 
@@ -20,19 +21,28 @@ _MAX_DATAGRAM = 65542 + 1
 
 
 class TcEncoder(Protocol):
-    """Turns a telecommand packet into the bytes the link carries (e.g. an authenticated frame)."""
+    """The security layer on the telecommand path: packets on packet links, whole TC frames
+    on framed links (`flight.links.Signer` on authenticating missions)."""
 
     def encode(self, packet: bytes) -> bytes:
-        """The bytes to send for `packet`."""
+        """The bytes to send for `packet` (e.g. a secured packet)."""
+        ...
+
+    def encode_frame(self, frame: TcFrame) -> TcFrame:
+        """`frame` as it goes out (e.g. with a security header and MAC in its data field)."""
         ...
 
 
 class PlainTcEncoder:
-    """No security layer: the packet goes out unchanged (unauthenticated missions only)."""
+    """No security layer: packets and frames go out unchanged (unauthenticated missions only)."""
 
     def encode(self, packet: bytes) -> bytes:
         """Return `packet` unchanged."""
         return packet
+
+    def encode_frame(self, frame: TcFrame) -> TcFrame:
+        """Return `frame` unchanged."""
+        return frame
 
 
 class GroundLink(Protocol):

@@ -19,6 +19,7 @@ import tty
 from collections import deque
 
 from flight.ccsds import CodecError, cobs_decode
+from flight.ccsds.frames import TcFrame
 from hil.ground import GroundLinkError, PlainTcEncoder, TcEncoder
 from hil.rig.proxy import Pending, TwoWayDamage
 
@@ -53,6 +54,10 @@ class RigEncoder:
             self._verbatim.remove(packet)
             return packet
         return self.inner.encode(packet)
+
+    def encode_frame(self, frame: TcFrame) -> TcFrame:
+        """`frame` through `inner` (hostile frames go out with `transmit_frame`)."""
+        return self.inner.encode_frame(frame)
 
 
 class PtyGroundLink(TwoWayDamage):

@@ -97,7 +97,7 @@ FRAME_HK = housekeeping(
     _u32("frames_out", "TM frames sent, idle frames included"),
     _u32("idle_frames", "TM frames sent for their CLCW only"),
     _u32("strangers_unanswered", "idle-frame answers withheld from non-peers by the rate limit"),
-    _u32("control_refused", "Unlock and Set V(R) frames refused by authentication"),
+    _u32("unauthenticated", "frames refused by authentication (before FARM-1)"),
     _u8("lockout", "CLCW of the first framed link: 1 while FARM-1 is in Lockout"),
     _u8("wait", "CLCW: 1 while FARM-1 has no buffer (Wait)"),
     _u8("retransmit", "CLCW: 1 while FARM-1 asks for retransmission"),

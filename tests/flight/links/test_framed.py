@@ -5,22 +5,27 @@ reordering channel on a simulated clock: every unit arrives exactly once, in ord
 """
 
 import contextlib
+import errno
+import os
 import random
 import select
 import socket
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flight.ccsds import PusTc, split_packets
+from flight.ccsds import PusTc, crc16, split_packets
 from flight.ccsds.frames import ASM, TcFrame, TmFrame, cltu_encode
 from flight.core import Store, load_mission
 from flight.core.errors import LinkError
 from flight.links import (
     CommandGuard,
+    FrameAuthenticator,
     FramedEndpoint,
     FramedUdpLink,
     FramingConfig,
@@ -46,10 +51,22 @@ def _cltu(seq: int, data: bytes, *, bypass: bool = False, scid: int = SCID) -> b
 class Board:
     """A `FramedEndpoint` collecting what it delivers, on a clock the test moves."""
 
-    def __init__(self, config: FramingConfig = CONFIG, *, stream: bool = False) -> None:
+    def __init__(
+        self,
+        config: FramingConfig = CONFIG,
+        *,
+        stream: bool = False,
+        authenticator: FrameAuthenticator | None = None,
+    ) -> None:
         self.now = 0.0
         self.delivered: list[bytes] = []
-        self.endpoint = FramedEndpoint(config, self._deliver, stream=stream, clock=lambda: self.now)
+        self.endpoint = FramedEndpoint(
+            config,
+            self._deliver,
+            stream=stream,
+            clock=lambda: self.now,
+            authenticator=authenticator,
+        )
 
     def _deliver(self, unit: bytes) -> bool:
         self.delivered.append(unit)
@@ -196,15 +213,34 @@ def test_stream_frames_carry_the_asm() -> None:
     seed=st.integers(0, 2**32 - 1),
     loss=st.sampled_from([0.0, 0.1, 0.3]),
     reorder=st.sampled_from([0.0, 0.2]),
+    secured=st.booleans(),
 )
 @settings(max_examples=25, deadline=None)
 def test_fop_and_farm_deliver_every_unit_once_in_order_over_a_bad_channel(
-    seed: int, loss: float, reorder: float
+    seed: int, loss: float, reorder: float, secured: bool
 ) -> None:
     rng = random.Random(seed)
-    board = Board()
+    with tempfile.TemporaryDirectory() as directory:
+        board = SecuredBoard(Path(directory)) if secured else Board()
+        _run_cop1_over_a_bad_channel(board, rng, loss, reorder, secured)
+
+
+def _run_cop1_over_a_bad_channel(
+    board: Board, rng: random.Random, loss: float, reorder: float, secured: bool
+) -> None:
     fop = Fop1(SCID, VCID, lambda: board.now, window=6, t1=1.0, transmission_limit=40)
     fop.initiate()
+    signer = Signer(1, KEY, None)
+    sent: dict[int, tuple[TcFrame, bytes]] = {}  # as the ground does: sealed once per AD frame
+
+    def wire(frame: TcFrame) -> bytes:
+        if not secured:
+            return frame.pack()
+        kept = sent.get(frame.seq)
+        if kept is None or kept[0] is not frame:
+            kept = sent[frame.seq] = (frame, signer.encode_frame(frame).pack())
+        return kept[1]
+
     units = [_unit(n) for n in range(25)]
     for unit in units:
         fop.send(unit)
@@ -212,7 +248,7 @@ def test_fop_and_farm_deliver_every_unit_once_in_order_over_a_bad_channel(
     for _ in range(2000):
         for frame in fop.poll():
             copies = 0 if rng.random() < loss else 1 + (rng.random() < 0.1)
-            up += [cltu_encode(frame.pack())] * copies
+            up += [cltu_encode(wire(frame))] * copies
         if len(up) > 1 and rng.random() < reorder:
             i = rng.randrange(len(up) - 1)
             up[i], up[i + 1] = up[i + 1], up[i]
@@ -263,20 +299,110 @@ def test_a_flood_from_strangers_gets_few_idle_frames_back() -> None:
     assert link.framing.idle_frames == answers
 
 
-def test_an_authenticating_link_obeys_only_sealed_control_commands(tmp_path: Path) -> None:
-    """With a guard, Unlock and Set V(R) must come sealed like telecommands: a bare or
-    replayed one changes nothing and earns no answer."""
-    guard = CommandGuard({1: KEY}, Store(tmp_path, "anti-replay"))
-    signer = Signer(1, KEY, None)
-    ep = FramedEndpoint(CONFIG, lambda unit: True, control_gate=guard.check)
-    assert ep.take_unit(_cltu(100, _unit(0))) == (True, False)  # outside both windows
+# ---- authentication in the frame (SDLS) ----
+class SecuredBoard(Board):
+    """A `Board` whose endpoint authenticates every frame with a real `CommandGuard`."""
+
+    def __init__(self, directory: Path, fsync: Callable[[int], None] = os.fsync) -> None:
+        self.guard = CommandGuard({1: KEY}, Store(directory, "anti-replay", fsync=fsync))
+        super().__init__(authenticator=self.guard)
+
+
+def _sealed(frame: TcFrame, signer: Signer) -> bytes:
+    return cltu_encode(signer.encode_frame(frame).pack())
+
+
+def test_farm_sees_no_frame_whose_mac_does_not_match(tmp_path: Path) -> None:
+    board = SecuredBoard(tmp_path)
+    ep, signer = board.endpoint, Signer(1, KEY, None)
+    good = signer.encode_frame(TcFrame(SCID, VCID, 0, _unit(0)))
+    forged = [
+        _cltu(0, _unit(0)),  # plain: what a ground without the key sends
+        cltu_encode(TcFrame(SCID, VCID, 1, good.data).pack()),  # the same data under N(S) 1
+        cltu_encode(TcFrame(SCID, VCID, 0, good.data, bypass=True).pack()),  # made a BD frame
+        cltu_encode(TcFrame.unlock(SCID, VCID).pack()),  # a bare Unlock
+        _sealed(TcFrame(SCID, VCID, 0, _unit(0)), Signer(1, bytes(32), None)),  # another key
+        _sealed(TcFrame(SCID, VCID, 0, _unit(0)), Signer(2, KEY, None)),  # an unknown SPI
+        cltu_encode(TcFrame(SCID, VCID, 0, good.data[:-1]).pack()),  # a truncated trailer
+        cltu_encode(TcFrame(SCID, VCID, 0, good.data[:22]).pack()),  # no room for content
+    ]
+    for unit in forged:
+        assert ep.take_unit(unit) == (False, False)  # unanswered
+    assert (ep.clcw.report_value, board.delivered) == (0, [])
+    assert ep.counters.unauthenticated == len(forged)
+    assert board.guard.counters.rejected == len(forged)
+    assert board.guard.counters.truncated == 3  # the plain ping, the bare Unlock, the stub
+    assert ep.counters.accepted == ep.counters.bypass == ep.counters.control == 0
+    assert ep.take_unit(cltu_encode(good.pack())) == (True, True)
+    assert board.delivered == [_unit(0)]
+    assert board.guard.counters.accepted == 1
+
+
+def test_every_single_bit_flip_of_a_secured_frame_is_refused(tmp_path: Path) -> None:
+    board = SecuredBoard(tmp_path)
+    raw = Signer(1, KEY, None).encode_frame(TcFrame(SCID, VCID, 0, _unit(0))).pack()[:-2]
+    for bit in range(len(raw) * 8):
+        flipped = bytearray(raw)
+        flipped[bit // 8] ^= 0x80 >> (bit % 8)
+        # a fresh FECF over the damage: only the MAC (or the header checks) can catch it
+        frame = flipped + crc16(bytes(flipped)).to_bytes(2, "big")
+        board.endpoint.take_unit(bytes(frame))
+    assert board.delivered == []
+    assert board.guard.counters.accepted == 0
+    assert board.guard.counters.bad_mac > len(raw) * 8 // 2  # the data field's flips
+    assert board.endpoint.clcw.report_value == 0
+    intact = raw + crc16(raw).to_bytes(2, "big")
+    assert board.endpoint.take_unit(intact) == (True, True)
+
+
+def test_a_retransmission_is_a_duplicate_and_a_replayed_control_command_is_refused(
+    tmp_path: Path,
+) -> None:
+    board = SecuredBoard(tmp_path)
+    ep, signer = board.endpoint, Signer(1, KEY, None)
+    first = _sealed(TcFrame(SCID, VCID, 0, _unit(0)), signer)
+    assert ep.take_unit(first) == (True, True)
+    assert ep.take_unit(first) == (True, False)  # COP-1 sent it again: answered, not run
+    assert (ep.counters.duplicates, board.guard.counters.replayed) == (1, 0)
+    assert ep.take_unit(_sealed(TcFrame(SCID, VCID, 100, _unit(1)), signer)) == (True, False)
     assert ep.clcw.lockout
-    assert ep.take_unit(cltu_encode(TcFrame.unlock(SCID, VCID).pack())) == (False, False)
-    sealed = TcFrame(SCID, VCID, 0, signer.encode(b"\x00"), bypass=True, control=True)
-    assert ep.clcw.lockout
-    assert ep.take_unit(cltu_encode(sealed.pack())) == (True, False)
+    unlock = _sealed(TcFrame.unlock(SCID, VCID), signer)
+    assert ep.take_unit(unlock) == (True, False)
     assert not ep.clcw.lockout
-    assert ep.take_unit(cltu_encode(sealed.pack())) == (False, False)  # a replay
-    c = ep.counters
-    assert (c.control, c.control_refused) == (1, 2)
-    assert (guard.counters.truncated, guard.counters.replayed, guard.counters.accepted) == (1, 1, 1)
+    assert ep.take_unit(_sealed(TcFrame(SCID, VCID, 101, _unit(1)), signer)) == (True, False)
+    assert ep.clcw.lockout
+    assert ep.take_unit(unlock) == (False, False)  # a replayed Unlock: refused, still locked
+    assert ep.clcw.lockout
+    assert (ep.counters.control, board.guard.counters.replayed) == (1, 1)
+    assert board.delivered == [_unit(0)]
+
+
+def test_a_frame_farm_discarded_is_taken_when_it_comes_again(tmp_path: Path) -> None:
+    board = SecuredBoard(tmp_path)
+    ep, signer = board.endpoint, Signer(1, KEY, None)
+    second = _sealed(TcFrame(SCID, VCID, 1, _unit(1)), signer)
+    first = _sealed(TcFrame(SCID, VCID, 0, _unit(0)), signer)
+    assert ep.take_unit(second) == (True, False)  # ahead of V(R): its number is not taken
+    assert ep.take_unit(first) == (True, True)
+    assert ep.take_unit(second) == (True, True)  # the same octets, as COP-1 retransmits them
+    assert board.delivered == [_unit(0), _unit(1)]
+    assert board.guard.counters.as_dict()["rejected"] == 0
+
+
+def test_a_frame_whose_number_cannot_be_stored_leaves_the_farm_as_it_was(tmp_path: Path) -> None:
+    failing = True
+
+    def fsync(fd: int) -> None:
+        if failing:
+            raise OSError(errno.EIO, "injected")
+        os.fsync(fd)
+
+    board = SecuredBoard(tmp_path, fsync)
+    ep = board.endpoint
+    frame = _sealed(TcFrame(SCID, VCID, 0, _unit(0)), Signer(1, KEY, None))
+    assert ep.take_unit(frame) == (False, False)
+    assert (ep.clcw.report_value, board.delivered) == (0, [])
+    assert board.guard.counters.not_durable == 1
+    failing = False
+    assert ep.take_unit(frame) == (True, True)  # the ground's retransmission
+    assert board.delivered == [_unit(0)]

@@ -233,6 +233,6 @@ def test_a_lockout_is_reported_and_cleared_by_unlock(flight: FlightRun) -> None:
         assert _farm(session, "farm_lockouts") >= 1
         assert _farm(session, "lockout") == 0
         assert _farm(session, "report_value") == link.clcw.report_value
-        assert _farm(session, "control_refused") >= 1
+        assert _farm(session, "unauthenticated") >= 1
     finally:
         session.close()
