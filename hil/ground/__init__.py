@@ -39,6 +39,7 @@ from hil.ground.errors import (
 from hil.ground.framed import FopCounters, FramedGroundLink
 from hil.ground.link import (
     GroundLink,
+    OpenedGroundLink,
     PlainTcEncoder,
     TcEncoder,
     UdpGroundLink,
@@ -71,6 +72,7 @@ __all__ = [
     "GroundError",
     "GroundLink",
     "GroundLinkError",
+    "OpenedGroundLink",
     "Outcome",
     "PlainTcEncoder",
     "ReplyTimeoutError",

@@ -4,18 +4,28 @@ Telecommand packets pass through a `TcEncoder` just before they leave: `PlainTcE
 them as they are (the `open-bench` mission). The SDLS authentication layer plugs in here as
 another encoder, wrapping each packet in its security header and trailer, without the client,
 the command encoding or the CLI changing. Telemetry arrives one space packet per datagram;
-a ``?framing=cop1`` URL opens `hil.ground.framed.FramedGroundLink` (FOP-1, TM frames) instead.
+a ``?framing=cop1`` URL opens `hil.ground.framed.FramedGroundLink` (FOP-1, TM frames) instead,
+and ``serial:`` and ``tcp:`` URLs the flight's own link code (`OpenedGroundLink`).
 """
 
 import socket
 import time
+from collections import deque
 from typing import Protocol
 
 from flight.ccsds.frames import TcFrame
-from flight.links import parse_link_url, split_framing
+from flight.core.errors import LinkError
+from flight.links import open_link, parse_link_url, pump, split_framing
 from hil.ground.errors import GroundLinkError
 
-__all__ = ["GroundLink", "PlainTcEncoder", "TcEncoder", "UdpGroundLink", "open_ground_link"]
+__all__ = [
+    "GroundLink",
+    "OpenedGroundLink",
+    "PlainTcEncoder",
+    "TcEncoder",
+    "UdpGroundLink",
+    "open_ground_link",
+]
 
 _MAX_DATAGRAM = 65542 + 1
 
@@ -123,20 +133,71 @@ class UdpGroundLink:
 
 
 def open_ground_link(url: str, encoder: TcEncoder | None = None) -> GroundLink:
-    """Open the ground end of `url` (``udp:HOST:PORT``, optionally ``?framing=cop1&...``).
+    """Open the ground end of `url`: ``udp:HOST:PORT`` (optionally ``?framing=cop1&...``),
+    ``serial:DEVICE[@BAUD]`` or ``tcp:HOST:PORT``.
 
     Raises:
-        GroundLinkError: malformed, or a scheme the ground does not speak yet.
+        GroundLinkError: malformed, or the link cannot be opened.
     """
     try:
         base, framing = split_framing(url)
         scheme, host, port = parse_link_url(base)
     except Exception as exc:  # the flight's LinkError, kept as the cause
         raise GroundLinkError(str(exc)) from exc
+    if framing is not None and scheme != "udp":
+        raise GroundLinkError(f"the ground frames udp:HOST:PORT links only, not {url!r}")
     if scheme != "udp":
-        raise GroundLinkError(f"the ground speaks udp:HOST:PORT only so far, not {url!r}")
+        return OpenedGroundLink(url, encoder)
     if framing is not None:
         from hil.ground.framed import FramedGroundLink  # noqa: PLC0415 - it imports this module
 
         return FramedGroundLink(host, port, framing, encoder)
     return UdpGroundLink(host, port, encoder)
+
+
+class OpenedGroundLink:
+    """The ground end of a serial or TCP link (``serial:DEVICE[@BAUD]``, ``tcp:HOST:PORT``).
+
+    Wraps `flight.links.open_link(url, ..., ground=True)`: the same framing code the board
+    runs (COBS on serial, length-delimited packets on TCP), driven by `flight.links.pump`
+    while the client waits. A serial device must exist when the link opens; if it goes away
+    later the link reopens it, as the board's does.
+
+    Args:
+        url: the unit's link URL.
+        encoder: the telecommand encoder (security layer seam).
+
+    Raises:
+        GroundLinkError: the link cannot be opened.
+    """
+
+    def __init__(self, url: str, encoder: TcEncoder | None = None) -> None:
+        self.url = url
+        self._encoder = encoder or PlainTcEncoder()
+        self._ready: deque[bytes] = deque()
+        try:
+            self._link = open_link(url, self._take, ground=True)
+        except LinkError as exc:
+            raise GroundLinkError(str(exc)) from exc
+
+    def _take(self, packet: bytes) -> bool:
+        self._ready.append(bytes(packet))
+        return True
+
+    def send(self, packet: bytes) -> None:
+        """Encode and send one telecommand (the link queues and counts, never raises)."""
+        self._link.send(self._encoder.encode(packet))
+        pump(self._link, 0.0)
+
+    def receive(self, deadline: float) -> bytes | None:
+        """One telemetry packet, or None at `deadline`."""
+        while not self._ready:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            pump(self._link, min(left, 0.1))
+        return self._ready.popleft()
+
+    def close(self) -> None:
+        """Close the link."""
+        self._link.close()

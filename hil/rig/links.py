@@ -16,14 +16,13 @@ import select
 import termios
 import time
 import tty
-from collections import deque
 
 from flight.ccsds import CodecError, cobs_decode
 from flight.ccsds.frames import TcFrame
 from hil.ground import GroundLinkError, PlainTcEncoder, TcEncoder
 from hil.rig.proxy import Pending, TwoWayDamage
 
-__all__ = ["OpenedGroundLink", "PtyGroundLink", "RigEncoder"]
+__all__ = ["PtyGroundLink", "RigEncoder"]
 
 _READ = 4096
 _TICK = 0.02
@@ -187,53 +186,3 @@ class PtyGroundLink(TwoWayDamage):
         for fd in (self._master, self._slave):
             with contextlib.suppress(OSError):
                 os.close(fd)
-
-
-class OpenedGroundLink:
-    """The ground end of any flight link (``serial:``, ``tcp:``) as a `GroundLink`.
-
-    Wraps `flight.links.open_link(url, ..., ground=True)`: the same framing code the board
-    runs, driven by `flight.links.pump` while the client waits.
-
-    Args:
-        url: the unit's link URL.
-        encoder: the telecommand encoder (security layer seam).
-
-    Raises:
-        GroundLinkError: the link cannot be opened.
-    """
-
-    def __init__(self, url: str, encoder: TcEncoder | None = None) -> None:
-        from flight.core import LinkError  # noqa: PLC0415 -- the flight's link stack, lazily
-        from flight.links import open_link, pump  # noqa: PLC0415
-
-        self.url = url
-        self._encoder = encoder or PlainTcEncoder()
-        self._ready: deque[bytes] = deque()
-        self._pump = pump
-        try:
-            self._link = open_link(url, self._take, ground=True)
-        except LinkError as exc:
-            raise GroundLinkError(str(exc)) from exc
-
-    def _take(self, packet: bytes) -> bool:
-        self._ready.append(bytes(packet))
-        return True
-
-    def send(self, packet: bytes) -> None:
-        """Encode and send one telecommand (the link queues and counts, never raises)."""
-        self._link.send(self._encoder.encode(packet))
-        self._pump(self._link, 0.0)
-
-    def receive(self, deadline: float) -> bytes | None:
-        """One telemetry packet, or None at `deadline`."""
-        while not self._ready:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return None
-            self._pump(self._link, min(left, 0.1))
-        return self._ready.popleft()
-
-    def close(self) -> None:
-        """Close the link."""
-        self._link.close()

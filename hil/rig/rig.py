@@ -15,11 +15,18 @@ from pathlib import Path
 
 from flight.core import ConfigError, Mission, Store, load_mission
 from flight.links import KeyFileError, Signer, load_key, signer_for_mission
-from hil.ground import Archive, GroundLink, TcEncoder, load_dictionary, open_ground_link
+from hil.ground import (
+    Archive,
+    GroundLink,
+    OpenedGroundLink,
+    TcEncoder,
+    load_dictionary,
+    open_ground_link,
+)
 from hil.rig.dut import Dut, make_dut
 from hil.rig.errors import DutStartError, RigError
 from hil.rig.ground import RigGround
-from hil.rig.links import OpenedGroundLink, RigEncoder
+from hil.rig.links import RigEncoder
 from hil.rig.proxy import LinkProxy
 from hil.rig.stimulus import Stimulus
 from hil.rig.units import DutSpec

@@ -37,7 +37,12 @@ __all__ = ["main", "register", "run"]
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mission", default="demo", metavar="NAME|FILE")
-    parser.add_argument("--link", metavar="URL", help="override the mission's link")
+    parser.add_argument(
+        "--link",
+        metavar="URL",
+        help="override the mission's link: udp:HOST:PORT[?framing=cop1&...], "
+        "serial:DEVICE[@BAUD] or tcp:HOST:PORT",
+    )
     parser.add_argument(
         "--data-dir",
         type=Path,
