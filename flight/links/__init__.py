@@ -3,7 +3,8 @@
 ``udp:HOST:PORT`` (one packet per datagram), ``tcp:HOST:PORT`` (a stream of packets; the board
 listens, the ground connects) and ``serial:DEVICE[@BAUD]`` (COBS frames through pyserial).
 ``udp:HOST:PORT?framing=cop1&scid=..&vcid=..`` carries CCSDS TC frames (CLTUs) under FARM-1
-up and TM frames with the CLCW down (`flight.links.framed`).
+up and TM frames with the CLCW down (`flight.links.framed`); so does
+``serial:DEVICE[@BAUD]?framing=cop1&...`` (CLTUs and ASM-prefixed TM frames on the line).
 `open_link` builds the board's end, `open_link(..., ground=True)` the ground's. Telecommands
 are authenticated between the link and the router (`CommandGuard`), and signed on the ground
 (`Signer`), per SDLS (CCSDS 355.0-B) authentication.
@@ -65,6 +66,7 @@ if TYPE_CHECKING:
         FramingConfig,
         split_framing,
     )
+    from flight.links.framed_serial import FramedSerialLink
     from flight.links.framed_udp import FramedUdpLink
     from flight.links.serial import DEFAULT_BAUD, CobsDeframer, SerialLink, cobs_frame
     from flight.links.tcp import TX_LIMIT, TcpClientLink, TcpServerLink
@@ -95,6 +97,7 @@ __all__ = [
     "FramedCounters",
     "FramedEndpoint",
     "FramedLink",
+    "FramedSerialLink",
     "FramedUdpLink",
     "FramingConfig",
     "KeyFileError",
@@ -144,6 +147,7 @@ _LAZY = {
     "FramedEndpoint": "flight.links.framed",
     "FramingConfig": "flight.links.framed",
     "split_framing": "flight.links.framed",
+    "FramedSerialLink": "flight.links.framed_serial",
     "FramedUdpLink": "flight.links.framed_udp",
 }
 
@@ -205,6 +209,28 @@ def is_framed(url: str) -> bool:
     return split_framing(url)[1] is not None
 
 
+def _open_framed(
+    url: str,
+    deliver: Deliver,
+    framing: "FramingConfig",
+    *,
+    ground: bool,
+    authenticator: "FrameAuthenticator | None",
+) -> Link:
+    scheme, where, number = parse_link_url(url)
+    if scheme == "serial":
+        from flight.links.framed_serial import FramedSerialLink  # noqa: PLC0415 - see _LAZY
+
+        return FramedSerialLink(
+            where, number, deliver, framing, authenticator=authenticator, required=ground
+        )
+    if scheme != "udp" or ground:
+        raise LinkError(f"framing=cop1 is offered on serial and the board's udp links, not {url!r}")
+    from flight.links.framed_udp import FramedUdpLink  # noqa: PLC0415 - see _LAZY
+
+    return FramedUdpLink(where, number, deliver, framing, authenticator=authenticator)
+
+
 def open_link(
     url: str,
     deliver: Deliver,
@@ -233,13 +259,9 @@ def open_link(
         from flight.links.framed import split_framing  # noqa: PLC0415 - see _LAZY
 
         url, framing = split_framing(url)
-    scheme, where, number = parse_link_url(url)
     if framing is not None:
-        if scheme != "udp" or ground:
-            raise LinkError(f"framing=cop1 is offered on the board's udp links only, not {url!r}")
-        from flight.links.framed_udp import FramedUdpLink  # noqa: PLC0415 - see _LAZY
-
-        return FramedUdpLink(where, number, deliver, framing, authenticator=authenticator)
+        return _open_framed(url, deliver, framing, ground=ground, authenticator=authenticator)
+    scheme, where, number = parse_link_url(url)
     if scheme == "serial":
         from flight.links.serial import SerialLink  # noqa: PLC0415 - see _LAZY
 

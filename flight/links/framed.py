@@ -327,6 +327,10 @@ class FramedEndpoint:
             valid, accepted = valid or one_valid, accepted or one_accepted
         return valid, accepted
 
+    def reset_stream(self) -> None:
+        """Forget a partial CLTU (the line went away)."""
+        self._backlog.clear()
+
     def _skip_start(self) -> None:
         """Drop octets up to the next start sequence (keeping a last 0xEB that may begin one)."""
         start = self._backlog.find(CLTU_START, 1)

@@ -171,7 +171,7 @@ class SerialLink:
                 self._port.close()
         self._port = None
         self._fd = -1
-        self._deframer.reset()
+        self._reset_input()
         self._tx.clear()  # half a frame may have gone out; the next starts with a delimiter
         self._retry_at = time.monotonic() + self._retry_s
 
@@ -200,11 +200,23 @@ class SerialLink:
                 self._lost("end of file (device unplugged?)")
                 return False
             self.counters.bytes_in += len(data)
-            for frame in self._deframer.feed(data):
-                self._take(frame)
+            self._received(data)
             if len(data) < _READ:
                 return True
         return True
+
+    def _received(self, data: bytes) -> None:
+        """Octets from the line: deliver every packet they complete."""
+        for frame in self._deframer.feed(data):
+            self._take(frame)
+
+    def _reset_input(self) -> None:
+        """Forget a partial frame (the device went away)."""
+        self._deframer.reset()
+
+    def _encode(self, packet: bytes) -> bytes:
+        """The octets that carry `packet` on the line."""
+        return cobs_frame(packet)
 
     def _take(self, frame: bytes | None) -> None:
         counters = self.counters
@@ -235,15 +247,20 @@ class SerialLink:
         self._poll.watch(self._fd, write=len(self._tx) > 0)
 
     def send(self, packet: bytes) -> None:
-        """Queue one packet as a COBS frame and write what the port takes now."""
+        """Queue one packet (a COBS frame) and write what the port takes now."""
         if self._port is None:
             self.counters.no_peer += 1
             return
-        if not self._tx.put(cobs_frame(packet)):
+        if self._queue(self._encode(packet)):
+            self.counters.packets_out += 1
+
+    def _queue(self, octets: bytes) -> bool:
+        """Queue `octets` whole, and write what the port takes now; False if they do not fit."""
+        if not self._tx.put(octets):
             self.counters.overflows += 1
-            return
-        self.counters.packets_out += 1
+            return False
         self._flush()
+        return True
 
     def tick(self) -> None:
         """Reopen the device once it is back."""

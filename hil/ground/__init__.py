@@ -36,7 +36,13 @@ from hil.ground.errors import (
     ReplyTimeoutError,
     VerificationFailedError,
 )
-from hil.ground.framed import FopCounters, FramedGroundLink
+from hil.ground.framed import (
+    FopCounters,
+    FramedGroundLink,
+    FrameLine,
+    SerialFrameLine,
+    UdpFrameLine,
+)
 from hil.ground.link import (
     GroundLink,
     OpenedGroundLink,
@@ -67,6 +73,7 @@ __all__ = [
     "Decoded",
     "EncoderFactory",
     "FopCounters",
+    "FrameLine",
     "FramedGroundLink",
     "GroundClient",
     "GroundError",
@@ -78,8 +85,10 @@ __all__ = [
     "ReplyTimeoutError",
     "Request",
     "Selection",
+    "SerialFrameLine",
     "Session",
     "TcEncoder",
+    "UdpFrameLine",
     "UdpGroundLink",
     "VerificationFailedError",
     "WatchView",

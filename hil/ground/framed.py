@@ -22,20 +22,31 @@ import socket
 import time
 from collections import deque
 from dataclasses import dataclass
+from typing import Protocol
+
+import serial
 
 from flight.ccsds import CodecError, split_packets
-from flight.ccsds.frames import Clcw, TcFrame, TmDemultiplexer, TmFrame, cltu_encode
+from flight.ccsds.frames import (
+    Clcw,
+    TcFrame,
+    TmDemultiplexer,
+    TmFrame,
+    cltu_encode,
+    sync_frames,
+)
 from flight.links.cop1 import Fop1, FopState
 from flight.links.framed import FramingConfig
 from hil.ground.errors import GroundLinkError
 from hil.ground.link import PlainTcEncoder, TcEncoder
 
-__all__ = ["FopCounters", "FramedGroundLink"]
+__all__ = ["FopCounters", "FrameLine", "FramedGroundLink", "SerialFrameLine", "UdpFrameLine"]
 
 log = logging.getLogger(__name__)
 
 _MAX_DATAGRAM = 65535
 _ESTABLISH_TIMEOUT = 5.0  # seconds to get the AD service going before giving up
+_WRITE_TIMEOUT_S = 5.0  # a CLTU of the longest frame takes ~0.1 s at 115200 baud
 
 
 @dataclass
@@ -66,30 +77,135 @@ class FopCounters:
     bad_frames: int = 0
 
 
-class FramedGroundLink:
-    """The ground end of a ``?framing=cop1`` UDP link.
+class FrameLine(Protocol):
+    """What carries the frames: CLTUs out, TM frames in."""
 
-    Args:
-        host: the flight's address.
-        port: the flight's port.
-        config: the link's framing (the same URL options as the board's).
-        encoder: the telecommand encoder (the security layer).
+    url: str
+
+    def send(self, cltu: bytes) -> None:
+        """Send one CLTU; raises `GroundLinkError` if the line refuses it."""
+        ...
+
+    def fileno(self) -> int:
+        """A descriptor that polls readable when TM octets wait."""
+        ...
+
+    def read(self) -> list[bytes]:
+        """The whole TM frames that arrived (none if nothing did)."""
+        ...
+
+    def close(self) -> None:
+        """Release the line."""
+        ...
+
+
+class UdpFrameLine:
+    """One CLTU per datagram to the board; one TM frame per datagram back.
 
     Raises:
         GroundLinkError: the socket cannot be created.
     """
 
-    def __init__(
-        self, host: str, port: int, config: FramingConfig, encoder: TcEncoder | None = None
-    ) -> None:
+    def __init__(self, host: str, port: int) -> None:
         self.url = f"udp:{host}:{port}"
-        self.config = config
         self._address = (host, port)
-        self._encoder = encoder or PlainTcEncoder()
         try:
             self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         except OSError as exc:
             raise GroundLinkError(f"cannot open {self.url}: {exc}") from exc
+
+    def send(self, cltu: bytes) -> None:
+        """Send one CLTU as a datagram."""
+        try:
+            self._sock.sendto(cltu, self._address)
+        except OSError as exc:
+            raise GroundLinkError(f"cannot send to {self.url}: {exc}") from exc
+
+    def fileno(self) -> int:
+        """The socket's descriptor."""
+        return self._sock.fileno()
+
+    def read(self) -> list[bytes]:
+        """Every datagram waiting."""
+        frames: list[bytes] = []
+        while True:
+            try:
+                frames.append(self._sock.recv(_MAX_DATAGRAM, socket.MSG_DONTWAIT))
+            except (BlockingIOError, InterruptedError):
+                return frames
+            except ConnectionRefusedError:
+                continue  # ICMP from an earlier send: the flight is not up yet
+            except OSError as exc:
+                raise GroundLinkError(f"cannot receive from {self.url}: {exc}") from exc
+
+    def close(self) -> None:
+        """Close the socket."""
+        self._sock.close()
+
+
+class SerialFrameLine:
+    """CLTUs written to a serial device; ASM-prefixed TM frames found in what it reads.
+
+    Raises:
+        GroundLinkError: the device cannot be opened, or a bad baud rate.
+    """
+
+    def __init__(self, device: str, baudrate: int, frame_length: int) -> None:
+        self.url = f"serial:{device}@{baudrate}"
+        self._frame_length = frame_length
+        self._pending = bytearray()
+        try:
+            self._port = serial.Serial(
+                device, baudrate, timeout=0, write_timeout=_WRITE_TIMEOUT_S, exclusive=True
+            )
+        except (serial.SerialException, OSError, ValueError) as exc:
+            raise GroundLinkError(f"cannot open {self.url}: {exc}") from exc
+
+    def send(self, cltu: bytes) -> None:
+        """Write one CLTU (waiting up to a few seconds for the line to take it)."""
+        try:
+            self._port.write(cltu)
+        except (serial.SerialException, OSError) as exc:
+            raise GroundLinkError(f"cannot write {self.url}: {exc}") from exc
+
+    def fileno(self) -> int:
+        """The device's descriptor."""
+        return int(self._port.fileno())
+
+    def read(self) -> list[bytes]:
+        """The TM frames completed by what the device holds (junk between them is skipped)."""
+        try:
+            self._pending += self._port.read(_MAX_DATAGRAM)
+        except (serial.SerialException, OSError) as exc:
+            raise GroundLinkError(f"cannot read {self.url}: {exc}") from exc
+        found = sync_frames(self._pending, self._frame_length, check_fecf=True)
+        frames = [
+            bytes(self._pending[start : start + self._frame_length]) for start in found.offsets
+        ]
+        del self._pending[: found.consumed]
+        return frames
+
+    def close(self) -> None:
+        """Close the device."""
+        self._port.close()
+
+
+class FramedGroundLink:
+    """The ground end of a ``?framing=cop1`` link (`udp` or `serial`).
+
+    Args:
+        line: what carries the frames (`UdpFrameLine`, `SerialFrameLine`).
+        config: the link's framing (the same URL options as the board's).
+        encoder: the telecommand encoder (the security layer).
+    """
+
+    def __init__(
+        self, line: FrameLine, config: FramingConfig, encoder: TcEncoder | None = None
+    ) -> None:
+        self.url = line.url
+        self.config = config
+        self._line = line
+        self._encoder = encoder or PlainTcEncoder()
         self.fop = Fop1(
             config.scid,
             config.vcid,
@@ -129,8 +245,8 @@ class FramedGroundLink:
         return self._packets.popleft()
 
     def close(self) -> None:
-        """Close the socket."""
-        self._sock.close()
+        """Release the line."""
+        self._line.close()
 
     # ---- COP-1 ----
     def establish(self, deadline: float) -> None:
@@ -200,10 +316,7 @@ class FramedGroundLink:
         self._send(wire)
 
     def _send(self, frame: TcFrame) -> None:
-        try:
-            self._sock.sendto(cltu_encode(frame.pack()), self._address)
-        except OSError as exc:
-            raise GroundLinkError(f"cannot send to {self.url}: {exc}") from exc
+        self._line.send(cltu_encode(frame.pack()))
         self.counters.frames_out += 1
 
     def _step(self, deadline: float) -> bool:
@@ -213,22 +326,11 @@ class FramedGroundLink:
             self._run_fop()
             return False
         wait = min(deadline - now, self.config.t1 / 4)
-        if select.select([self._sock], [], [], wait)[0]:
-            self._read()
+        if select.select([self._line], [], [], wait)[0]:
+            for frame in self._line.read():
+                self._take(frame)
         self._run_fop()
         return True
-
-    def _read(self) -> None:
-        while True:
-            try:
-                data = self._sock.recv(_MAX_DATAGRAM, socket.MSG_DONTWAIT)
-            except (BlockingIOError, InterruptedError):
-                return
-            except ConnectionRefusedError:
-                continue  # ICMP from an earlier send: the flight is not up yet
-            except OSError as exc:
-                raise GroundLinkError(f"cannot receive from {self.url}: {exc}") from exc
-            self._take(data)
 
     def _take(self, data: bytes) -> None:
         counters = self.counters

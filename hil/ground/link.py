@@ -133,8 +133,8 @@ class UdpGroundLink:
 
 
 def open_ground_link(url: str, encoder: TcEncoder | None = None) -> GroundLink:
-    """Open the ground end of `url`: ``udp:HOST:PORT`` (optionally ``?framing=cop1&...``),
-    ``serial:DEVICE[@BAUD]`` or ``tcp:HOST:PORT``.
+    """Open the ground end of `url`: ``udp:HOST:PORT`` or ``serial:DEVICE[@BAUD]`` (each
+    optionally ``?framing=cop1&...``), or ``tcp:HOST:PORT``.
 
     Raises:
         GroundLinkError: malformed, or the link cannot be opened.
@@ -144,14 +144,22 @@ def open_ground_link(url: str, encoder: TcEncoder | None = None) -> GroundLink:
         scheme, host, port = parse_link_url(base)
     except Exception as exc:  # the flight's LinkError, kept as the cause
         raise GroundLinkError(str(exc)) from exc
-    if framing is not None and scheme != "udp":
-        raise GroundLinkError(f"the ground frames udp:HOST:PORT links only, not {url!r}")
+    if framing is not None:
+        # hil.ground.framed imports this module
+        from hil.ground.framed import (  # noqa: PLC0415
+            FramedGroundLink,
+            SerialFrameLine,
+            UdpFrameLine,
+        )
+
+        if scheme == "udp":
+            return FramedGroundLink(UdpFrameLine(host, port), framing, encoder)
+        if scheme == "serial":
+            line = SerialFrameLine(host, port, framing.frame_length)
+            return FramedGroundLink(line, framing, encoder)
+        raise GroundLinkError(f"the ground frames udp: and serial: links, not {url!r}")
     if scheme != "udp":
         return OpenedGroundLink(url, encoder)
-    if framing is not None:
-        from hil.ground.framed import FramedGroundLink  # noqa: PLC0415 - it imports this module
-
-        return FramedGroundLink(host, port, framing, encoder)
     return UdpGroundLink(host, port, encoder)
 
 

@@ -11,7 +11,9 @@ import random
 import select
 import socket
 import tempfile
+import termios
 import time
+import tty
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,16 +22,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flight.ccsds import PusTc, crc16, split_packets
-from flight.ccsds.frames import ASM, TcFrame, TmFrame, cltu_encode
+from flight.ccsds.frames import ASM, TcFrame, TmFrame, cltu_encode, sync_frames
 from flight.core import Store, load_mission
 from flight.core.errors import LinkError
 from flight.links import (
     CommandGuard,
     FrameAuthenticator,
     FramedEndpoint,
+    FramedSerialLink,
     FramedUdpLink,
     FramingConfig,
     Signer,
+    pump,
     split_framing,
 )
 from flight.links.cop1 import Fop1
@@ -406,3 +410,43 @@ def test_a_frame_whose_number_cannot_be_stored_leaves_the_farm_as_it_was(tmp_pat
     failing = False
     assert ep.take_unit(frame) == (True, True)  # the ground's retransmission
     assert board.delivered == [_unit(0)]
+
+
+# ---- on a serial line ----
+def test_a_framed_serial_link_takes_cltus_among_junk_and_answers_with_the_clcw() -> None:
+    master, slave = os.openpty()
+    tty.setraw(slave, termios.TCSANOW)
+    delivered: list[bytes] = []
+    link = FramedSerialLink(os.ttyname(slave), 115200, _collect(delivered), CONFIG)
+    try:
+        line = b"junk" + _cltu(0, _unit(0)) + b"\x00\xff\xeb" + _cltu(1, _unit(1))
+        os.write(master, line[:50])  # a CLTU split across reads
+        os.write(master, line[50:])
+        deadline = time.monotonic() + 5
+        while len(delivered) < 2 and time.monotonic() < deadline:
+            pump(link, 0.1)
+        assert delivered == [_unit(0), _unit(1)]  # the junk around them skipped
+        os.write(master, _cltu(1, _unit(1)))  # again: a duplicate, answered with the CLCW
+        down = b""
+        while not (found := sync_frames(down, CONFIG.frame_length, check_fecf=True)).count:
+            pump(link, 0.1)
+            assert select.select([master], [], [], 2)[0]
+            down += os.read(master, 4096)
+        start = found.offsets[found.count - 1]
+        clcw = TmFrame.unpack(down[start : start + CONFIG.frame_length]).clcw
+        assert clcw is not None
+        assert clcw.report_value == 2
+        assert link.framing.duplicates == 1
+        assert link.counters.packets_in == link.framing.frames_in + link.framing.bad
+    finally:
+        link.close()
+        os.close(master)
+        os.close(slave)
+
+
+def _collect(into: list[bytes]) -> Callable[[bytes], bool]:
+    def deliver(packet: bytes) -> bool:
+        into.append(packet)
+        return True
+
+    return deliver

@@ -15,7 +15,7 @@ from flight.ccsds import PusTc, PusTm
 from flight.ccsds.frames import TcFrame, TmFrame, cltu_encode
 from flight.links import FramedUdpLink, FramingConfig, open_link, pump
 from hil.ground import GroundLinkError, open_ground_link
-from hil.ground.framed import FramedGroundLink
+from hil.ground.framed import FramedGroundLink, UdpFrameLine
 
 CONFIG = FramingConfig(scid=0x1AB, vcid=1, frame_length=128, t1=0.2)
 OPTIONS = "framing=cop1&scid=0x1AB&vcid=1&frame=128&t1=0.2"
@@ -108,7 +108,7 @@ def test_control_frames_are_answered_to_their_sender_without_moving_the_peer(
 def test_a_lockout_is_seen_in_the_clcw_and_cleared_by_initiating_again(
     board: PumpedBoard,
 ) -> None:
-    link = FramedGroundLink("127.0.0.1", board.link.address[1], CONFIG)
+    link = FramedGroundLink(UdpFrameLine("127.0.0.1", board.link.address[1]), CONFIG)
     try:
         link.send(_tc(0))
         assert link.flush(time.monotonic() + 5)
@@ -131,7 +131,7 @@ def test_a_lockout_is_seen_in_the_clcw_and_cleared_by_initiating_again(
 def test_no_board_means_a_clear_error_within_the_bound() -> None:
     silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     silent.bind(("127.0.0.1", 0))
-    link = FramedGroundLink("127.0.0.1", silent.getsockname()[1], CONFIG)
+    link = FramedGroundLink(UdpFrameLine("127.0.0.1", silent.getsockname()[1]), CONFIG)
     try:
         started = time.monotonic()
         with pytest.raises(GroundLinkError, match="no CLCW"):

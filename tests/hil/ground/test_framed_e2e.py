@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -23,7 +24,7 @@ from hil.ground import Session, open_session
 from hil.ground import commands as tc
 from hil.ground.decode import Decoded
 from hil.ground.framed import FramedGroundLink
-from tests.flight.links.helpers import FlightRun, start_flight
+from tests.flight.links.helpers import FlightRun, socat_ptys, start_flight
 
 BOARD_OPTIONS = "framing=cop1&scid=0x1AB&vcid=0&frame=256&idle=1"
 N_COMMANDS = 16
@@ -236,3 +237,32 @@ def test_a_lockout_is_reported_and_cleared_by_unlock(flight: FlightRun) -> None:
         assert _farm(session, "unauthenticated") >= 1
     finally:
         session.close()
+
+
+def test_the_framed_link_runs_on_a_serial_line_too(tmp_path: Path) -> None:
+    """CLTUs and ASM-prefixed TM frames over a socat pty pair, authenticated, under COP-1."""
+    data = tmp_path / "data"
+    data.mkdir()
+    with socat_ptys(tmp_path) as (board, ground):
+        run = start_flight(data, "--mission", "radio", "--link", f"serial:{board}?{BOARD_OPTIONS}")
+        session = open_session("radio", link_url=f"serial:{ground}?{BOARD_OPTIONS}", data_dir=data)
+        try:
+            (url,) = run.urls
+            assert url.startswith(f"serial:{board}@115200?framing=cop1&scid=0x1ab&vcid=0")
+            core = tc.resolve_app(session.dictionary, "core")
+            ping = session.client.execute(tc.ping_request(core), timeout=5, reply=(17, 2))
+            assert [r.tm.subtype for r in ping.reports] == [1, 3, 7]
+            before = _sample_cmd_count(session)
+            for gain in ("2", "3", "4"):
+                request = tc.function_request(session.dictionary, "sample.SET_GAIN", {"gain": gain})
+                assert session.client.execute(request, timeout=5).reports[-1].tm.subtype == 7
+            assert _sample_cmd_count(session) - before == 3 + 1  # and the request that reads it
+            link = session.link
+            assert isinstance(link, FramedGroundLink)
+            assert link.url == f"serial:{ground}@115200"
+            assert (link.counters.alerts, link.counters.bad_frames) == (0, 0)
+            assert _farm(session, "framed_links") == 1
+            assert _farm(session, "unauthenticated") == 0
+        finally:
+            session.close()
+            run.stop()

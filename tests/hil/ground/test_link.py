@@ -31,11 +31,11 @@ def test_encoder_wraps_every_telecommand() -> None:
         link.close()
 
 
-def test_plain_by_default_and_frames_on_udp_only() -> None:
+def test_plain_by_default_and_frames_on_udp_and_serial_only() -> None:
     link = open_ground_link("udp:127.0.0.1:9")
     assert link.url == "udp:127.0.0.1:9"
     link.close()
-    with pytest.raises(GroundLinkError, match="frames udp:HOST:PORT links only"):
+    with pytest.raises(GroundLinkError, match="frames udp: and serial: links, not"):
         open_ground_link("tcp:127.0.0.1:9?framing=cop1&scid=1")
     with pytest.raises(GroundLinkError, match="cannot connect"):
         open_ground_link("tcp:127.0.0.1:9")  # nobody listens on the discard port
