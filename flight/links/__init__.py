@@ -217,15 +217,17 @@ def _open_framed(
     ground: bool,
     authenticator: "FrameAuthenticator | None",
 ) -> Link:
+    if ground:
+        raise LinkError(
+            f"the ground's end of {url!r} runs FOP-1: open it with hil.ground.open_ground_link"
+        )
     scheme, where, number = parse_link_url(url)
     if scheme == "serial":
         from flight.links.framed_serial import FramedSerialLink  # noqa: PLC0415 - see _LAZY
 
-        return FramedSerialLink(
-            where, number, deliver, framing, authenticator=authenticator, required=ground
-        )
-    if scheme != "udp" or ground:
-        raise LinkError(f"framing=cop1 is offered on serial and the board's udp links, not {url!r}")
+        return FramedSerialLink(where, number, deliver, framing, authenticator=authenticator)
+    if scheme != "udp":
+        raise LinkError(f"framing=cop1 is offered on serial and udp links, not {url!r}")
     from flight.links.framed_udp import FramedUdpLink  # noqa: PLC0415 - see _LAZY
 
     return FramedUdpLink(where, number, deliver, framing, authenticator=authenticator)

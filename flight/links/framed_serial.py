@@ -1,4 +1,4 @@
-"""The framed serial link: CLTUs up, ASM-prefixed TM frames down, on a UART (COP-1).
+"""The board's framed serial link: CLTUs up, ASM-prefixed TM frames down, on a UART (COP-1).
 
 What a radio modem with a serial data port carries: the board reads a byte stream of CLTUs
 (231.0-B) and finds them by their start sequence, resynchronising after junk or a lost tail
@@ -30,10 +30,9 @@ class FramedSerialLink(SerialLink):
         deliver: called with each packet FARM-1 lets through; returns whether accepted.
         config: the framing (spacecraft ID, virtual channel, frame length, idle rate).
         authenticator: authenticates every frame before FARM-1 sees it (see `FramedEndpoint`).
-        required: raise if the device cannot be opened now (the ground's end).
 
     Raises:
-        LinkError: `required` and the device cannot be opened, or a bad baud rate.
+        LinkError: a bad baud rate.
     """
 
     def __init__(
@@ -44,12 +43,11 @@ class FramedSerialLink(SerialLink):
         config: FramingConfig,
         *,
         authenticator: FrameAuthenticator | None = None,
-        required: bool = False,
     ) -> None:
         self.config = config
         self.endpoint = FramedEndpoint(config, deliver, stream=True, authenticator=authenticator)
         self._sent_in_read = 0
-        super().__init__(device, baudrate, deliver, max_packet=MAX_PACKET_LENGTH, required=required)
+        super().__init__(device, baudrate, deliver, max_packet=MAX_PACKET_LENGTH)
         c = config
         self.url = (
             f"serial:{device}@{baudrate}?framing=cop1&scid={c.scid:#x}&vcid={c.vcid}"

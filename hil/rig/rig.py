@@ -18,7 +18,6 @@ from flight.links import KeyFileError, Signer, load_key, signer_for_mission
 from hil.ground import (
     Archive,
     GroundLink,
-    OpenedGroundLink,
     TcEncoder,
     load_dictionary,
     open_ground_link,
@@ -150,7 +149,7 @@ class Rig:
         if self.dut.url.startswith("udp:"):
             self.proxy = LinkProxy(self.dut.url, seed=self.seed)
             return open_ground_link(self.proxy.url, encoder)
-        return OpenedGroundLink(self.dut.url, encoder)
+        return open_ground_link(self.dut.url, encoder)
 
     def first_contact(self, timeout: float = _FIRST_CONTACT_S) -> None:
         """Ping the core app until it answers (a unit may still be booting).

@@ -33,6 +33,7 @@ from flight.links import (
     FramedUdpLink,
     FramingConfig,
     Signer,
+    open_link,
     pump,
     split_framing,
 )
@@ -102,6 +103,21 @@ def test_url_options_select_the_framing_and_plain_urls_stay_plain() -> None:
 def test_bad_options_are_refused_with_a_link_error(query: str) -> None:
     with pytest.raises(LinkError):
         split_framing(f"udp:127.0.0.1:1?{query}")
+
+
+@pytest.mark.parametrize(
+    ("url", "ground", "reason"),
+    [
+        ("tcp:127.0.0.1:1?framing=cop1", False, "offered on serial and udp links"),
+        ("udp:127.0.0.1:1?framing=cop1", True, "runs FOP-1: open it with hil.ground"),
+        ("serial:/dev/ttyUSB0?framing=cop1", True, "runs FOP-1: open it with hil.ground"),
+    ],
+)
+def test_framing_where_this_end_cannot_run_it_is_refused(
+    url: str, ground: bool, reason: str
+) -> None:
+    with pytest.raises(LinkError, match=reason):
+        open_link(url, lambda packet: True, ground=ground)
 
 
 def test_radio_mission_flies_a_framed_authenticated_link() -> None:
