@@ -34,9 +34,12 @@ import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
-from flight.ccsds.frames import TcFrame
 from flight.core.persistence import Store
+
+if TYPE_CHECKING:  # frames are imported by the links that use them (see flight.links._LAZY)
+    from flight.ccsds.frames import TcFrame
 
 __all__ = [
     "FRAME_HEADER_LENGTH",
@@ -144,9 +147,10 @@ def _check_ids(spi: int, sequence: int) -> None:
         raise ValueError(f"sequence number {sequence} outside 1..{MAX_SEQUENCE}")
 
 
-def seal_frame(key: bytes, spi: int, sequence: int, frame: TcFrame) -> TcFrame:
+def seal_frame(key: bytes, spi: int, sequence: int, frame: "TcFrame") -> "TcFrame":
     """`frame` with its data field secured under key `spi` with `sequence`.
 
+    >>> from flight.ccsds.frames import TcFrame
     >>> plain = TcFrame(0x1AB, 0, 5, bytes.fromhex("1864c0000006" "2f110100000000"))
     >>> sealed = seal_frame(bytes(32), 1, 9, plain)
     >>> raw = sealed.pack()
@@ -263,7 +267,7 @@ class Signer:
         self.next_sequence += 1
         return unit
 
-    def encode_frame(self, frame: TcFrame) -> TcFrame:
+    def encode_frame(self, frame: "TcFrame") -> "TcFrame":
         """`frame` with its data field secured with the next sequence number.
 
         Raises:
