@@ -63,6 +63,8 @@ class FopCounters:
         lockouts_seen: CLCWs received with the lockout flag set.
         retransmit_flags: CLCWs received with the retransmit flag set.
         tm_frames: TM frames received; bad_frames: those that did not decode.
+        duplicate_frames: TM frames with the same virtual channel frame count as the one
+            before (duplicated on the way): ignored, so no packet comes twice.
     """
 
     frames_out: int = 0
@@ -75,6 +77,7 @@ class FopCounters:
     retransmit_flags: int = 0
     tm_frames: int = 0
     bad_frames: int = 0
+    duplicate_frames: int = 0
 
 
 class FrameLine(Protocol):
@@ -221,6 +224,7 @@ class FramedGroundLink:
         self.received = 0
         self._packets: deque[bytes] = deque()
         self._sent_ad: dict[int, tuple[TcFrame, TcFrame]] = {}  # N(S): (frame, as sent)
+        self._last_vc_count: int | None = None
         self._alerts_seen = 0
 
     # ---- the GroundLink protocol ----
@@ -291,6 +295,11 @@ class FramedGroundLink:
         """Send one frame outside FOP-1, through the encoder (tests, expert commanding)."""
         self._send(self._encoder.encode_frame(frame))
 
+    def transmit_raw(self, frame: bytes) -> None:
+        """Send a frame's octets exactly as given, CLTU-encoded (forged or replayed frames)."""
+        self._line.send(cltu_encode(frame))
+        self.counters.frames_out += 1
+
     def _run_fop(self) -> None:
         for frame in self.fop.poll():
             self._transmit(frame)
@@ -316,8 +325,7 @@ class FramedGroundLink:
         self._send(wire)
 
     def _send(self, frame: TcFrame) -> None:
-        self._line.send(cltu_encode(frame.pack()))
-        self.counters.frames_out += 1
+        self.transmit_raw(frame.pack())
 
     def _step(self, deadline: float) -> bool:
         """Wait for TM frames until T1's next tick or `deadline`; False once it passed."""
@@ -342,6 +350,10 @@ class FramedGroundLink:
             return
         if frame.vcid != self.config.vcid or frame.scid != self.config.scid:
             return
+        if frame.vc_count == self._last_vc_count:
+            counters.duplicate_frames += 1
+            return
+        self._last_vc_count = frame.vc_count
         clcw = frame.clcw
         if clcw is not None:
             self.clcw = clcw

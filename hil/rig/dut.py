@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
+from flight.core import load_mission
+from flight.links import is_framed
 from hil.rig.errors import DutStartError, UnsupportedError
 from hil.rig.links import PtyGroundLink
 from hil.rig.notify import NotifyListener
@@ -106,6 +108,14 @@ class Dut:
         self.stop()
 
 
+def _framing_options(mission: str) -> str:
+    """``?framing=cop1&...`` when the mission's first link is framed, else ``""``."""
+    links = load_mission(mission).links
+    if not links or not is_framed(links[0]):
+        return ""
+    return "?" + links[0].partition("?")[2]
+
+
 class SimDut(Dut):
     """``starling flight`` on the simulated board, as a subprocess."""
 
@@ -117,7 +127,9 @@ class SimDut(Dut):
         if spec.kind == "pty":
             self.pty = PtyGroundLink()
             self.url = self.pty.url
-        self._bind = "udp:127.0.0.1:0"
+        # loopback on a free port, framed as the mission's own link is (the pty is never framed)
+        self._options = _framing_options(spec.mission)
+        self._bind = "udp:127.0.0.1:0" + self._options
 
     @property
     def alive(self) -> bool:
@@ -154,8 +166,8 @@ class SimDut(Dut):
             )
         announced = self._announced(START_TIMEOUT)
         if self.pty is None:
-            self.url = announced
-            self._bind = announced  # a restart comes back on the same port
+            self.url = announced.partition("?")[0] + self._options
+            self._bind = self.url  # a restart comes back on the same port
         self.boots += 1
         self.booted_at = time.monotonic()
 

@@ -21,6 +21,7 @@ from flight.dictionary import MissionDictionary
 from hil.ground import (
     Archive,
     Decoded,
+    FramedGroundLink,
     GroundClient,
     GroundLink,
     Outcome,
@@ -156,11 +157,15 @@ class RigGround:
         return self.client.execute(request, timeout=timeout, reply=reply)
 
     def send_raw(self, unit: bytes) -> None:
-        """Send `unit` over the link exactly as given (a forged or replayed unit).
+        """Send `unit` over the link exactly as given (a forged or replayed unit; on a framed
+        link, a whole TC frame).
 
         Raises:
             RigError: the ground was built without a `RigEncoder`.
         """
+        if isinstance(self.link, FramedGroundLink):
+            self.link.transmit_raw(unit)
+            return
         if self.encoder is None:
             raise RigError("this ground cannot send raw units (no RigEncoder)")
         self.encoder.verbatim(unit)

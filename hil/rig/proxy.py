@@ -220,18 +220,19 @@ class TwoWayDamage:
 
 
 class LinkProxy(TwoWayDamage):
-    """A UDP proxy in front of `target` (``udp:HOST:PORT``), serving on 127.0.0.1.
+    """A UDP proxy in front of `target` (``udp:HOST:PORT``, framed or not), on 127.0.0.1.
 
     Args:
         target: the unit's link URL.
         seed: seeds the fault generators.
 
     Attributes:
-        url: where the ground should send (``udp:127.0.0.1:PORT``).
+        url: where the ground should send (``udp:127.0.0.1:PORT``, with the target's options).
     """
 
     def __init__(self, target: str, *, seed: int = 0) -> None:
-        scheme, host, port = parse_link_url(target)
+        base, _, options = target.partition("?")
+        scheme, host, port = parse_link_url(base)
         if scheme != "udp":
             raise ValueError(f"the link proxy speaks udp:HOST:PORT, not {target!r}")
         super().__init__(seed)
@@ -240,7 +241,8 @@ class LinkProxy(TwoWayDamage):
         self._front.bind(("127.0.0.1", 0))
         self._back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self._back.bind(("0.0.0.0", 0))  # noqa: S104 -- the unit may be on another host
-        self.url = f"udp:127.0.0.1:{self._front.getsockname()[1]}"
+        # a framed unit's options go with it: the proxy relays CLTUs and TM frames as they are
+        self.url = f"udp:127.0.0.1:{self._front.getsockname()[1]}" + (f"?{options}" * bool(options))
         self._ground: tuple[str, int] | None = None
         self._pending: list[Pending] = []
         self._stop = threading.Event()

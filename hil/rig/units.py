@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flight.core.errors import LinkError
+from flight.links import split_framing
 from hil.rig.errors import DutSpecError
 
 __all__ = ["DEFAULT_MISSION", "DutSpec", "FaultSpec", "load_inventory", "parse_dut"]
@@ -99,7 +101,11 @@ def parse_dut(
     value = text.strip()
     if value in _SIMULATED:
         return DutSpec(value, None, mission, serial or "SIM-0001", keys, relay, faults)
-    scheme, _, rest = value.partition(":")
+    try:
+        base = split_framing(value)[0]  # a framed unit: udp:HOST:PORT?framing=cop1&...
+    except LinkError as exc:
+        raise DutSpecError(f"--dut {text!r}: {exc}") from exc
+    scheme, _, rest = base.partition(":")
     if scheme == "udp":
         host, _, port = rest.rpartition(":")
         if not host or not port.isdigit() or not 0 < int(port) <= 0xFFFF:

@@ -20,6 +20,14 @@ def test_dut_values() -> None:
     assert parse_dut("serial:/dev/ttyUSB0@115200").kind == "serial"
 
 
+def test_a_framed_unit_keeps_its_link_options() -> None:
+    radio = parse_dut("udp:10.0.0.7:10030?framing=cop1&scid=0x1AB&vcid=0")
+    assert (radio.kind, radio.url) == ("udp", "udp:10.0.0.7:10030?framing=cop1&scid=0x1AB&vcid=0")
+    assert parse_dut("serial:/dev/ttyUSB0?framing=cop1&scid=7").kind == "serial"
+    with pytest.raises(DutSpecError, match="framing"):
+        parse_dut("udp:10.0.0.7:10030?framing=cop1&vcid=99")
+
+
 @pytest.mark.parametrize("text", ["", "simulator", "udp:host", "udp:h:99999", "serial:", "tcp:x:1"])
 def test_bad_dut_values_are_refused(text: str) -> None:
     with pytest.raises(DutSpecError, match="expected"):
