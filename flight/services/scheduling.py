@@ -53,6 +53,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ARM_AHEAD_S = 0.5  # well over a slow store write, well under any sensible command lead
+_ARM_AHEAD = int(ARM_AHEAD_S * FINE_PER_SECOND)
 DEFAULT_CAPACITY = 64
 MAX_ACTIVITY_OCTETS = 512  # keeps a full detail report (11,10) inside one packet
 REQUEST_ID_OCTETS = 4
@@ -139,7 +140,7 @@ class TimeBasedSchedule:
         if not self.enabled:
             return
         now = self.now()
-        horizon = now + self._arm_ahead()
+        horizon = now + _ARM_AHEAD
         idle = not self.activities or self.activities[0].release > horizon
         if idle and not self._released_unstored:
             return
@@ -162,11 +163,8 @@ class TimeBasedSchedule:
             self.released += 1
             self._release(activity.packet)
 
-    def _arm_ahead(self) -> int:
-        return int(ARM_AHEAD_S * FINE_PER_SECOND)
-
     def _commit(self, enabled: bool, activities: list[Activity]) -> None:
-        armed_through = self.now() + self._arm_ahead() if enabled else -1
+        armed_through = self.now() + _ARM_AHEAD if enabled else -1
         self._store.save(encode_schedule(enabled, activities, armed_through))
         self.enabled, self.activities, self._armed_through = enabled, activities, armed_through
         self._released_unstored = False
