@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from flight.ccsds import PusTc, PusTm
-from flight.ccsds.frames import TcFrame, TmFrame, cltu_encode
+from flight.ccsds.frames import TcFrame, TmFrame, TmMultiplexer, cltu_encode
 from flight.links import FramedUdpLink, FramingConfig, open_link, pump
 from hil.ground import GroundLinkError, open_ground_link
 from hil.ground.framed import FramedGroundLink, UdpFrameLine
@@ -148,3 +148,27 @@ def test_framing_on_other_schemes_is_refused() -> None:
         open_ground_link(f"tcp:127.0.0.1:9?{OPTIONS}")
     with pytest.raises(GroundLinkError):
         open_ground_link("udp:127.0.0.1:9?framing=cop2")
+
+
+def test_a_duplicated_tm_frame_is_taken_once() -> None:
+    """A channel that repeats a TM frame must not repeat its packets (or its CLCW)."""
+    board = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    board.bind(("127.0.0.1", 0))
+    link = FramedGroundLink(UdpFrameLine("127.0.0.1", board.getsockname()[1]), CONFIG)
+    try:
+        link.transmit_frame(TcFrame.unlock(CONFIG.scid, CONFIG.vcid))  # the board learns us
+        _, ground = board.recvfrom(4096)
+        mux = TmMultiplexer(CONFIG.scid, CONFIG.vcid, CONFIG.frame_length)
+        pongs = [PusTm(apid=100, service=17, subtype=2, seq_count=n).pack() for n in (1, 2)]
+        first = bytes(mux.frames(pongs[0], flush=True))
+        second = bytes(mux.frames(pongs[1], flush=True))
+        for frame in (first, first, second):
+            board.sendto(frame, ground)
+        got = [link.receive(time.monotonic() + 2) for _ in range(2)]
+        assert got == pongs
+        assert link.receive(time.monotonic() + 0.2) is None
+        assert link.counters.duplicate_frames == 1
+        assert link.counters.tm_frames == 3
+    finally:
+        link.close()
+        board.close()
