@@ -1,6 +1,7 @@
 """The HIL rig: one acceptance suite for a simulated board, a bench board or a factory line.
 
-A pytest plugin (`hil.rig.plugin`: ``--dut sim|pty|udp:HOST:PORT|serial:DEV[@BAUD]``) hands
+A pytest plugin (`hil.rig.plugin`: ``--dut sim|pty|udp:HOST:PORT|serial:DEV[@BAUD]``, a real
+unit's URL with its ``?framing=cop1&...`` options when it flies transfer frames) hands
 tests the unit (`Dut`), the ground vocabulary (`RigGround`: ``send_and_assert_command``,
 ``await_tlm``, ``assert_event_count``), the simulated board's stimulus (`Stimulus`, over the
 sim control channel into the flight process) and a fault-injecting proxy on the link

@@ -41,7 +41,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--dut",
         default="sim",
         metavar="DUT",
-        help="sim, pty, udp:HOST:PORT or serial:DEVICE[@BAUD] (default: sim)",
+        help="sim, pty, udp:HOST:PORT or serial:DEVICE[@BAUD], with ?framing=cop1&... for a "
+        "framed unit (default: sim)",
     )
     group.addoption(
         "--dut-mission",

@@ -31,7 +31,12 @@ def register(subparsers: Any) -> None:
     actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
     run_parser = actions.add_parser("run", help="run the acceptance suite")
     which = run_parser.add_mutually_exclusive_group(required=True)
-    which.add_argument("--dut", help="sim, pty, udp:HOST:PORT or serial:DEVICE[@BAUD]")
+    which.add_argument(
+        "--dut",
+        help="sim, pty, udp:HOST:PORT or serial:DEVICE[@BAUD], each real unit's URL with its "
+        "?framing=cop1&... options if it flies transfer frames; a sim unit frames its link "
+        "when its --mission does (radio)",
+    )
     which.add_argument("--inventory", type=Path, metavar="FILE", help="units.toml")
     run_parser.add_argument(
         "--mission",
