@@ -134,6 +134,7 @@ class Flight:
             "link_out": sum(link.counters.packets_out for link in self.links),
             "link_rejected": sum(link.counters.rejected for link in self.links)
             + (self.guard.counters.rejected if self.guard is not None else 0),
+            "scheduled_dropped": len(self.schedule.lost),
         }
 
     def link_stats(self) -> dict[str, int]:

@@ -46,6 +46,10 @@ CORE_HK = housekeeping(
     _u32("link_in", "datagrams received on all links"),
     _u32("link_out", "datagrams sent on all links"),
     _u32("link_rejected", "units refused by the links: framing or authentication"),
+    _u8(
+        "scheduled_dropped",
+        "time-tagged commands dropped at start-up: armed for release when the board stopped",
+    ),
     interval=10.0,
 )
 

@@ -65,6 +65,20 @@ class FlightProcess:
                 collected.append(PusTm.unpack(data, timestamp_len=TIME_LEN))
         return collected
 
+    def drain(self) -> list[PusTm]:
+        """The telemetry already waiting on the ground socket."""
+        collected: list[PusTm] = []
+        self.ground.setblocking(False)
+        try:
+            while True:
+                try:
+                    data = self.ground.recv(65536)
+                except BlockingIOError:
+                    return collected
+                collected.append(PusTm.unpack(data, timestamp_len=TIME_LEN))
+        finally:
+            self.ground.setblocking(True)
+
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 10.0) -> int:
         self.process.send_signal(sig)
         return self.process.wait(timeout)
