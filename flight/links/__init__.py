@@ -59,15 +59,10 @@ from flight.links.security_keys import (
 from flight.links.udp import MAX_DATAGRAM, UdpLink
 
 if TYPE_CHECKING:
-    from flight.links.framed import (
-        FrameAuthenticator,
-        FramedCounters,
-        FramedEndpoint,
-        FramingConfig,
-        split_framing,
-    )
+    from flight.links.framed import FrameAuthenticator, FramedCounters, FramedEndpoint
     from flight.links.framed_serial import FramedSerialLink
     from flight.links.framed_udp import FramedUdpLink
+    from flight.links.framing import FramingConfig, split_framing
     from flight.links.serial import DEFAULT_BAUD, CobsDeframer, SerialLink, cobs_frame
     from flight.links.tcp import TX_LIMIT, TcpClientLink, TcpServerLink
 
@@ -145,8 +140,8 @@ _LAZY = {
     "FrameAuthenticator": "flight.links.framed",
     "FramedCounters": "flight.links.framed",
     "FramedEndpoint": "flight.links.framed",
-    "FramingConfig": "flight.links.framed",
-    "split_framing": "flight.links.framed",
+    "FramingConfig": "flight.links.framing",
+    "split_framing": "flight.links.framing",
     "FramedSerialLink": "flight.links.framed_serial",
     "FramedUdpLink": "flight.links.framed_udp",
 }
@@ -204,7 +199,7 @@ def is_framed(url: str) -> bool:
     """
     if "?" not in url:
         return False
-    from flight.links.framed import split_framing  # noqa: PLC0415 - see _LAZY
+    from flight.links.framing import split_framing  # noqa: PLC0415 - see _LAZY
 
     return split_framing(url)[1] is not None
 
@@ -258,7 +253,7 @@ def open_link(
     # Only URLs with options can carry framing (`split_framing` passes the others through).
     framing: FramingConfig | None = None
     if "?" in url:
-        from flight.links.framed import split_framing  # noqa: PLC0415 - see _LAZY
+        from flight.links.framing import split_framing  # noqa: PLC0415 - see _LAZY
 
         url, framing = split_framing(url)
     if framing is not None:

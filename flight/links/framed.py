@@ -1,7 +1,7 @@
 """The framed link layer: TC frames and FARM-1 up, TM frames with the CLCW down. No I/O.
 
 Selected per link by URL options, e.g. ``udp:127.0.0.1:10030?framing=cop1&scid=0x1AB&vcid=0``
-(`split_framing`). Without ``framing=`` a link carries one packet per datagram as before.
+(`flight.links.framing`). Without ``framing=`` a link carries packets as they are.
 
 Up: each received unit is a CLTU (231.0-B, BCH-checked) or, on a datagram link, a bare TC
 frame (232.0-B); the frame's FECF is checked, its spacecraft ID must match, and FARM-1
@@ -32,21 +32,18 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from typing import Protocol
-from urllib.parse import parse_qsl
 
 from flight.ccsds.errors import CodecError, TruncatedError
 from flight.ccsds.frames import ASM, Clcw, TcFrame, TmMultiplexer, cltu_decode
-from flight.core.errors import LinkError
 from flight.links.base import Deliver, is_one_packet
 from flight.links.cop1 import Farm1, FarmEvent
+from flight.links.framing import FramingConfig
 from flight.links.security import FRAME_HEADER_LENGTH, Unsealed
 
 __all__ = [
     "FrameAuthenticator",
     "FramedCounters",
     "FramedEndpoint",
-    "FramingConfig",
-    "split_framing",
 ]
 
 CLTU_START = b"\xeb\x90"
@@ -54,113 +51,6 @@ MAX_TC_FRAME = 1024  # the TC frame length field's range (232.0-B)
 _MAX_STREAM_BACKLOG = 4 * 1024  # octets of a CLTU still incomplete before the stream resyncs
 _DELIVERED = {FarmEvent.ACCEPTED, FarmEvent.BYPASS}
 _APPLIED = _DELIVERED | {FarmEvent.UNLOCK, FarmEvent.SET_VR}
-
-
-def _int(text: str) -> int:
-    return int(text, 0)
-
-
-@dataclass(frozen=True)
-class FramingConfig:
-    """The managed parameters of one framed link (both ends read the same URL options).
-
-    Attributes:
-        scid: spacecraft identifier (10 bits, in TC and TM frames alike).
-        vcid: the virtual channel for TC frames and TM frames.
-        frame_length: TM transfer frame length in octets (fixed per mission).
-        farm_window: FARM-1 sliding window width W (even, 2..254).
-        idle_s: the longest time without a TM frame (an idle frame then goes out).
-        fop_window: FOP-1 sliding window K (ground): frames unacknowledged at once.
-        t1: FOP-1 timer T1 in seconds (ground).
-        limit: FOP-1 transmission limit per frame (ground).
-    """
-
-    scid: int = 0x1AB
-    vcid: int = 0
-    frame_length: int = 256
-    farm_window: int = 20
-    idle_s: float = 1.0
-    fop_window: int = 8
-    t1: float = 0.5
-    limit: int = 10
-
-    def __post_init__(self) -> None:
-        checks = (
-            ("scid", self.scid, 0, 0x3FF),
-            ("vcid", self.vcid, 0, 7),  # TM frames carry 3 bits of VCID
-            ("frame", self.frame_length, 64, 2048),
-            ("window", self.farm_window, 2, 254),
-            ("fop_window", self.fop_window, 1, 127),
-            ("limit", self.limit, 1, 255),
-        )
-        for name, value, low, high in checks:
-            if not low <= value <= high:
-                raise LinkError(f"framing option {name}={value} is outside {low}..{high}")
-        if self.farm_window % 2:
-            raise LinkError(f"framing option window={self.farm_window} must be even")
-        if self.fop_window >= self.farm_window // 2 + 1:
-            raise LinkError("framing option fop_window must stay inside the FARM's half window")
-        if not (0.01 <= self.idle_s <= 3600 and 0.01 <= self.t1 <= 3600):
-            raise LinkError("framing options idle and t1 must be in 0.01..3600 s")
-
-    @classmethod
-    def from_query(cls, query: str) -> "FramingConfig":
-        """Read ``framing=cop1&scid=..&vcid=..&frame=..&window=..&idle=..&t1=..&limit=..``.
-
-        >>> FramingConfig.from_query("framing=cop1&scid=0x1AB&vcid=1").vcid
-        1
-
-        Raises:
-            LinkError: an unknown option or framing, or a value out of range.
-        """
-        known: dict[str, tuple[str, Callable[[str], object]]] = {
-            "scid": ("scid", _int),
-            "vcid": ("vcid", _int),
-            "frame": ("frame_length", _int),
-            "window": ("farm_window", _int),
-            "idle": ("idle_s", float),
-            "fop_window": ("fop_window", _int),
-            "t1": ("t1", float),
-            "limit": ("limit", _int),
-        }
-        values: dict[str, object] = {}
-        framing = None
-        for key, text in parse_qsl(query, keep_blank_values=True, strict_parsing=True):
-            if key == "framing":
-                framing = text
-                continue
-            if key not in known:
-                raise LinkError(
-                    f"unknown framing option {key!r} (known: framing, {', '.join(known)})"
-                )
-            name, parse = known[key]
-            try:
-                values[name] = parse(text)
-            except ValueError as exc:
-                raise LinkError(f"framing option {key}={text!r} is not a number") from exc
-        if framing != "cop1":
-            raise LinkError(f"unsupported framing {framing!r} (supported: framing=cop1)")
-        return cls(**values)  # type: ignore[arg-type]
-
-
-def split_framing(url: str) -> tuple[str, FramingConfig | None]:
-    """Split ``URL?options`` into the transport URL and its framing (None: packets as they are).
-
-    >>> split_framing("udp:127.0.0.1:10030?framing=cop1&scid=0x1AB")[0]
-    'udp:127.0.0.1:10030'
-    >>> split_framing("udp:127.0.0.1:10015")
-    ('udp:127.0.0.1:10015', None)
-
-    Raises:
-        LinkError: malformed options.
-    """
-    base, mark, query = url.partition("?")
-    if not mark:
-        return url, None
-    try:
-        return base, FramingConfig.from_query(query)
-    except ValueError as exc:  # parse_qsl's strict parsing
-        raise LinkError(f"malformed link options in {url!r}: {exc}") from exc
 
 
 @dataclass

@@ -15,7 +15,8 @@ has been quiet for ``idle`` seconds or the CLCW changed.
 
 from flight.ccsds import MAX_PACKET_LENGTH
 from flight.links.base import Deliver
-from flight.links.framed import FrameAuthenticator, FramedCounters, FramedEndpoint, FramingConfig
+from flight.links.framed import FrameAuthenticator, FramedCounters, FramedEndpoint
+from flight.links.framing import FramingConfig
 from flight.links.serial import SerialLink
 
 __all__ = ["FramedSerialLink"]

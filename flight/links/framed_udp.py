@@ -18,13 +18,8 @@ import socket
 
 from flight.core.errors import LinkError
 from flight.links.base import Deliver, LinkCounters
-from flight.links.framed import (
-    MAX_TC_FRAME,
-    FrameAuthenticator,
-    FramedCounters,
-    FramedEndpoint,
-    FramingConfig,
-)
+from flight.links.framed import MAX_TC_FRAME, FrameAuthenticator, FramedCounters, FramedEndpoint
+from flight.links.framing import FramingConfig
 from flight.links.ratelimit import RateLimit
 
 __all__ = ["FramedUdpLink"]

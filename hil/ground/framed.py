@@ -36,7 +36,7 @@ from flight.ccsds.frames import (
     sync_frames,
 )
 from flight.links.cop1 import Fop1, FopState
-from flight.links.framed import FramingConfig
+from flight.links.framing import FramingConfig
 from hil.ground.errors import GroundLinkError
 from hil.ground.link import PlainTcEncoder, TcEncoder
 
