@@ -48,6 +48,7 @@ __all__ = [
 
 CLTU_START = b"\xeb\x90"
 MAX_TC_FRAME = 1024  # the TC frame length field's range (232.0-B)
+_FECF_LENGTH = 2
 _MAX_STREAM_BACKLOG = 4 * 1024  # octets of a CLTU still incomplete before the stream resyncs
 _DELIVERED = {FarmEvent.ACCEPTED, FarmEvent.BYPASS}
 _APPLIED = _DELIVERED | {FarmEvent.UNLOCK, FarmEvent.SET_VR}
@@ -251,7 +252,7 @@ class FramedEndpoint:
         except CodecError:
             self.counters.bad += 1
             return None
-        if exact and len(raw) != 5 + len(frame.data) + 2:
+        if exact and len(raw) != FRAME_HEADER_LENGTH + len(frame.data) + _FECF_LENGTH:
             self.counters.bad += 1  # a datagram holds one frame, nothing after it
             return None
         self.counters.frames_in += 1

@@ -49,11 +49,7 @@ class FramedSerialLink(SerialLink):
         self.endpoint = FramedEndpoint(config, deliver, stream=True, authenticator=authenticator)
         self._sent_in_read = 0
         super().__init__(device, baudrate, deliver, max_packet=MAX_PACKET_LENGTH)
-        c = config
-        self.url = (
-            f"serial:{device}@{baudrate}?framing=cop1&scid={c.scid:#x}&vcid={c.vcid}"
-            f"&frame={c.frame_length}"
-        )
+        self.url = f"serial:{device}@{baudrate}?{config.query}"
 
     @property
     def framing(self) -> FramedCounters:

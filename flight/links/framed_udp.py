@@ -90,10 +90,7 @@ class FramedUdpLink:
     def url(self) -> str:
         """The link URL of the bound address, with its framing options."""
         host, port = self.address
-        c = self.config
-        return (
-            f"udp:{host}:{port}?framing=cop1&scid={c.scid:#x}&vcid={c.vcid}&frame={c.frame_length}"
-        )
+        return f"udp:{host}:{port}?{self.config.query}"
 
     @property
     def connected(self) -> bool:

@@ -61,6 +61,15 @@ class FramingConfig:
         if not (0.01 <= self.idle_s <= 3600 and 0.01 <= self.t1 <= 3600):
             raise LinkError("framing options idle and t1 must be in 0.01..3600 s")
 
+    @property
+    def query(self) -> str:
+        """The options both ends must agree on, as a link URL carries them.
+
+        >>> FramingConfig(scid=0x1AB, vcid=1).query
+        'framing=cop1&scid=0x1ab&vcid=1&frame=256'
+        """
+        return f"framing=cop1&scid={self.scid:#x}&vcid={self.vcid}&frame={self.frame_length}"
+
     @classmethod
     def from_query(cls, query: str) -> "FramingConfig":
         """Read ``framing=cop1&scid=..&vcid=..&frame=..&window=..&idle=..&t1=..&limit=..``.
