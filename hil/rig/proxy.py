@@ -242,7 +242,8 @@ class LinkProxy(TwoWayDamage):
         self._back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self._back.bind(("0.0.0.0", 0))  # noqa: S104 -- the unit may be on another host
         # a framed unit's options go with it: the proxy relays CLTUs and TM frames as they are
-        self.url = f"udp:127.0.0.1:{self._front.getsockname()[1]}" + (f"?{options}" * bool(options))
+        front = f"udp:127.0.0.1:{self._front.getsockname()[1]}"
+        self.url = f"{front}?{options}" if options else front
         self._ground: tuple[str, int] | None = None
         self._pending: list[Pending] = []
         self._stop = threading.Event()
