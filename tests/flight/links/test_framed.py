@@ -5,7 +5,6 @@ reordering channel on a simulated clock: every unit arrives exactly once, in ord
 """
 
 import contextlib
-import errno
 import os
 import random
 import select
@@ -21,14 +20,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flight.ccsds import PusTc, crc16, split_packets
+from flight.ccsds import split_packets
 from flight.ccsds.frames import ASM, TcFrame, TmFrame, cltu_encode, sync_frames
-from flight.core import Store, load_mission
+from flight.core import load_mission
 from flight.core.errors import LinkError
 from flight.links import (
-    CommandGuard,
-    FrameAuthenticator,
-    FramedEndpoint,
     FramedSerialLink,
     FramedUdpLink,
     FramingConfig,
@@ -39,43 +35,16 @@ from flight.links import (
 )
 from flight.links.cop1 import Fop1
 from flight.links.framed_udp import STRANGER_ANSWERS_PER_S, STRANGER_BURST
-
-SCID, VCID = 0x1AB, 0
-KEY = bytes(range(32))
-CONFIG = FramingConfig(scid=SCID, vcid=VCID, frame_length=128, idle_s=2.0)
-
-
-def _unit(n: int) -> bytes:
-    return PusTc(apid=101, service=17, subtype=1, seq_count=n).pack()
-
-
-def _cltu(seq: int, data: bytes, *, bypass: bool = False, scid: int = SCID) -> bytes:
-    return cltu_encode(TcFrame(scid, VCID, seq, data, bypass=bypass).pack())
-
-
-class Board:
-    """A `FramedEndpoint` collecting what it delivers, on a clock the test moves."""
-
-    def __init__(
-        self,
-        config: FramingConfig = CONFIG,
-        *,
-        stream: bool = False,
-        authenticator: FrameAuthenticator | None = None,
-    ) -> None:
-        self.now = 0.0
-        self.delivered: list[bytes] = []
-        self.endpoint = FramedEndpoint(
-            config,
-            self._deliver,
-            stream=stream,
-            clock=lambda: self.now,
-            authenticator=authenticator,
-        )
-
-    def _deliver(self, unit: bytes) -> bool:
-        self.delivered.append(unit)
-        return True
+from tests.flight.links.framed_helpers import (
+    CONFIG,
+    KEY,
+    SCID,
+    VCID,
+    Board,
+    SecuredBoard,
+    cltu,
+    ping,
+)
 
 
 # ---- options ----
@@ -130,14 +99,14 @@ def test_radio_mission_flies_a_framed_authenticated_link() -> None:
 def test_ad_frames_are_delivered_in_sequence_once() -> None:
     board = Board()
     ep = board.endpoint
-    assert ep.take_unit(_cltu(0, _unit(0))) == (True, True)
-    assert ep.take_unit(_cltu(0, _unit(0))) == (True, False)  # duplicate: discarded
-    assert ep.take_unit(_cltu(2, _unit(2))) == (True, False)  # a gap: retransmit asked for
+    assert ep.take_unit(cltu(0, ping(0))) == (True, True)
+    assert ep.take_unit(cltu(0, ping(0))) == (True, False)  # duplicate: discarded
+    assert ep.take_unit(cltu(2, ping(2))) == (True, False)  # a gap: retransmit asked for
     assert ep.clcw.retransmit
     assert ep.clcw.report_value == 1
-    assert ep.take_unit(_cltu(1, _unit(1))) == (True, True)
+    assert ep.take_unit(cltu(1, ping(1))) == (True, True)
     assert not ep.clcw.retransmit
-    assert board.delivered == [_unit(0), _unit(1)]
+    assert board.delivered == [ping(0), ping(1)]
     c = ep.counters
     assert (c.frames_in, c.accepted, c.duplicates, c.ahead) == (4, 2, 1, 1)
 
@@ -145,37 +114,37 @@ def test_ad_frames_are_delivered_in_sequence_once() -> None:
 def test_a_frame_outside_the_window_locks_out_until_unlock() -> None:
     board = Board()
     ep = board.endpoint
-    assert ep.take_unit(_cltu(100, _unit(0))) == (True, False)
+    assert ep.take_unit(cltu(100, ping(0))) == (True, False)
     assert ep.clcw.lockout
-    assert ep.take_unit(_cltu(0, _unit(0))) == (True, False)  # discarded in Lockout
+    assert ep.take_unit(cltu(0, ping(0))) == (True, False)  # discarded in Lockout
     assert ep.take_unit(cltu_encode(TcFrame.unlock(SCID, VCID).pack()))[0]
     assert not ep.clcw.lockout
     assert ep.clcw.farm_b_counter == 1
     assert ep.take_unit(cltu_encode(TcFrame.set_vr(SCID, VCID, 42).pack()))[0]
-    assert ep.take_unit(_cltu(42, _unit(42))) == (True, True)
-    assert board.delivered == [_unit(42)]
+    assert ep.take_unit(cltu(42, ping(42))) == (True, True)
+    assert board.delivered == [ping(42)]
     assert (ep.counters.lockouts, ep.counters.control) == (2, 2)
 
 
 def test_bd_frames_bypass_and_bare_frames_are_taken_on_datagrams() -> None:
     board = Board()
     ep = board.endpoint
-    assert ep.take_unit(_cltu(77, _unit(7), bypass=True)) == (True, True)
-    assert ep.take_unit(TcFrame(SCID, VCID, 0, _unit(0)).pack()) == (True, True)
-    assert board.delivered == [_unit(7), _unit(0)]
+    assert ep.take_unit(cltu(77, ping(7), bypass=True)) == (True, True)
+    assert ep.take_unit(TcFrame(SCID, VCID, 0, ping(0)).pack()) == (True, True)
+    assert board.delivered == [ping(7), ping(0)]
     assert ep.counters.bypass == 1
 
 
 def test_damaged_foreign_and_malformed_units_are_counted_and_go_nowhere() -> None:
     board = Board()
     ep = board.endpoint
-    frame = bytearray(TcFrame(SCID, VCID, 0, _unit(0)).pack())
+    frame = bytearray(TcFrame(SCID, VCID, 0, ping(0)).pack())
     frame[8] ^= 0x01  # the FECF no longer matches
     assert ep.take_unit(bytes(frame)) == (False, False)
-    assert ep.take_unit(TcFrame(SCID, VCID, 0, _unit(0)).pack() + b"\x00") == (False, False)
+    assert ep.take_unit(TcFrame(SCID, VCID, 0, ping(0)).pack() + b"\x00") == (False, False)
     assert ep.take_unit(b"\xeb\x90" + bytes(20)) == (False, False)  # no code block decodes
-    assert ep.take_unit(_cltu(0, _unit(0), scid=0x2AA)) == (False, False)
-    assert ep.take_unit(_cltu(0, b"not a packet")) == (True, False)  # consumed, not delivered
+    assert ep.take_unit(cltu(0, ping(0), scid=0x2AA)) == (False, False)
+    assert ep.take_unit(cltu(0, b"not a packet")) == (True, False)  # consumed, not delivered
     assert board.delivered == []
     c = ep.counters
     assert (c.bad, c.foreign, c.not_one_packet, ep.clcw.report_value) == (3, 1, 1, 1)
@@ -183,11 +152,11 @@ def test_damaged_foreign_and_malformed_units_are_counted_and_go_nowhere() -> Non
 
 def test_a_stream_of_cltus_is_taken_across_reads_and_resyncs_after_junk() -> None:
     board = Board(stream=True)
-    stream = b"\x55junk" + _cltu(0, _unit(0)) + b"\xeb\x90\x00" + _cltu(1, _unit(1))
-    stream += _cltu(2, _unit(2))
+    stream = b"\x55junk" + cltu(0, ping(0)) + b"\xeb\x90\x00" + cltu(1, ping(1))
+    stream += cltu(2, ping(2))
     for i in range(0, len(stream), 7):
         board.endpoint.take_stream(stream[i : i + 7])
-    assert board.delivered == [_unit(0), _unit(1), _unit(2)]
+    assert board.delivered == [ping(0), ping(1), ping(2)]
     assert board.endpoint.counters.bad >= 1
 
 
@@ -195,8 +164,8 @@ def test_a_stream_of_cltus_is_taken_across_reads_and_resyncs_after_junk() -> Non
 def test_packets_go_down_in_fixed_frames_with_the_clcw_and_idle_frames_otherwise() -> None:
     board = Board()
     ep = board.endpoint
-    ep.take_unit(_cltu(0, _unit(0)))
-    packets = b"".join(_unit(n) for n in range(12))  # 12 x 13 octets: spans frames
+    ep.take_unit(cltu(0, ping(0)))
+    packets = b"".join(ping(n) for n in range(12))  # 12 x 13 octets: spans frames
     frames = ep.frames(packets)
     assert all(len(f) == CONFIG.frame_length for f in frames)
     assert len(frames) == 2
@@ -213,7 +182,7 @@ def test_an_idle_frame_is_due_when_the_clcw_changes_or_the_line_is_quiet() -> No
     ep = board.endpoint
     ep.frames()
     assert not ep.idle_due()
-    ep.take_unit(_cltu(5, _unit(5)))  # ahead: the retransmit flag rises
+    ep.take_unit(cltu(5, ping(5)))  # ahead: the retransmit flag rises
     assert ep.idle_due()
     ep.frames()
     board.now += CONFIG.idle_s - 0.01
@@ -223,7 +192,7 @@ def test_an_idle_frame_is_due_when_the_clcw_changes_or_the_line_is_quiet() -> No
 
 
 def test_stream_frames_carry_the_asm() -> None:
-    frames = Board(stream=True).endpoint.frames(_unit(0))
+    frames = Board(stream=True).endpoint.frames(ping(0))
     assert [f[:4] for f in frames] == [ASM]
     assert len(frames[0]) == 4 + CONFIG.frame_length
 
@@ -261,7 +230,7 @@ def _run_cop1_over_a_bad_channel(
             kept = sent[frame.seq] = (frame, signer.encode_frame(frame).pack())
         return kept[1]
 
-    units = [_unit(n) for n in range(25)]
+    units = [ping(n) for n in range(25)]
     for unit in units:
         fop.send(unit)
     up: list[bytes] = []
@@ -300,7 +269,7 @@ def test_a_flood_from_strangers_gets_few_idle_frames_back() -> None:
     try:
         started = time.monotonic()
         for n in range(sent):  # one frame per read: each would earn its own idle frame
-            stranger.sendto(_cltu(n % 256, _unit(n)), link.address)
+            stranger.sendto(cltu(n % 256, ping(n)), link.address)
             assert select.select([link.fileno()], [], [], 5)[0]
             link.on_readable()
         elapsed = time.monotonic() - started
@@ -319,115 +288,6 @@ def test_a_flood_from_strangers_gets_few_idle_frames_back() -> None:
     assert link.framing.idle_frames == answers
 
 
-# ---- authentication in the frame (SDLS) ----
-class SecuredBoard(Board):
-    """A `Board` whose endpoint authenticates every frame with a real `CommandGuard`."""
-
-    def __init__(self, directory: Path, fsync: Callable[[int], None] = os.fsync) -> None:
-        self.guard = CommandGuard({1: KEY}, Store(directory, "anti-replay", fsync=fsync))
-        super().__init__(authenticator=self.guard)
-
-
-def _sealed(frame: TcFrame, signer: Signer) -> bytes:
-    return cltu_encode(signer.encode_frame(frame).pack())
-
-
-def test_farm_sees_no_frame_whose_mac_does_not_match(tmp_path: Path) -> None:
-    board = SecuredBoard(tmp_path)
-    ep, signer = board.endpoint, Signer(1, KEY, None)
-    good = signer.encode_frame(TcFrame(SCID, VCID, 0, _unit(0)))
-    forged = [
-        _cltu(0, _unit(0)),  # plain: what a ground without the key sends
-        cltu_encode(TcFrame(SCID, VCID, 1, good.data).pack()),  # the same data under N(S) 1
-        cltu_encode(TcFrame(SCID, VCID, 0, good.data, bypass=True).pack()),  # made a BD frame
-        cltu_encode(TcFrame.unlock(SCID, VCID).pack()),  # a bare Unlock
-        _sealed(TcFrame(SCID, VCID, 0, _unit(0)), Signer(1, bytes(32), None)),  # another key
-        _sealed(TcFrame(SCID, VCID, 0, _unit(0)), Signer(2, KEY, None)),  # an unknown SPI
-        cltu_encode(TcFrame(SCID, VCID, 0, good.data[:-1]).pack()),  # a truncated trailer
-        cltu_encode(TcFrame(SCID, VCID, 0, good.data[:22]).pack()),  # no room for content
-    ]
-    for unit in forged:
-        assert ep.take_unit(unit) == (False, False)  # unanswered
-    assert (ep.clcw.report_value, board.delivered) == (0, [])
-    assert ep.counters.unauthenticated == len(forged)
-    assert board.guard.counters.rejected == len(forged)
-    assert board.guard.counters.truncated == 3  # the plain ping, the bare Unlock, the stub
-    assert ep.counters.accepted == ep.counters.bypass == ep.counters.control == 0
-    assert ep.take_unit(cltu_encode(good.pack())) == (True, True)
-    assert board.delivered == [_unit(0)]
-    assert board.guard.counters.accepted == 1
-
-
-def test_every_single_bit_flip_of_a_secured_frame_is_refused(tmp_path: Path) -> None:
-    board = SecuredBoard(tmp_path)
-    raw = Signer(1, KEY, None).encode_frame(TcFrame(SCID, VCID, 0, _unit(0))).pack()[:-2]
-    for bit in range(len(raw) * 8):
-        flipped = bytearray(raw)
-        flipped[bit // 8] ^= 0x80 >> (bit % 8)
-        # a fresh FECF over the damage: only the MAC (or the header checks) can catch it
-        frame = flipped + crc16(bytes(flipped)).to_bytes(2, "big")
-        board.endpoint.take_unit(bytes(frame))
-    assert board.delivered == []
-    assert board.guard.counters.accepted == 0
-    assert board.guard.counters.bad_mac > len(raw) * 8 // 2  # the data field's flips
-    assert board.endpoint.clcw.report_value == 0
-    intact = raw + crc16(raw).to_bytes(2, "big")
-    assert board.endpoint.take_unit(intact) == (True, True)
-
-
-def test_a_retransmission_is_a_duplicate_and_a_replayed_control_command_is_refused(
-    tmp_path: Path,
-) -> None:
-    board = SecuredBoard(tmp_path)
-    ep, signer = board.endpoint, Signer(1, KEY, None)
-    first = _sealed(TcFrame(SCID, VCID, 0, _unit(0)), signer)
-    assert ep.take_unit(first) == (True, True)
-    assert ep.take_unit(first) == (True, False)  # COP-1 sent it again: answered, not run
-    assert (ep.counters.duplicates, board.guard.counters.replayed) == (1, 0)
-    assert ep.take_unit(_sealed(TcFrame(SCID, VCID, 100, _unit(1)), signer)) == (True, False)
-    assert ep.clcw.lockout
-    unlock = _sealed(TcFrame.unlock(SCID, VCID), signer)
-    assert ep.take_unit(unlock) == (True, False)
-    assert not ep.clcw.lockout
-    assert ep.take_unit(_sealed(TcFrame(SCID, VCID, 101, _unit(1)), signer)) == (True, False)
-    assert ep.clcw.lockout
-    assert ep.take_unit(unlock) == (False, False)  # a replayed Unlock: refused, still locked
-    assert ep.clcw.lockout
-    assert (ep.counters.control, board.guard.counters.replayed) == (1, 1)
-    assert board.delivered == [_unit(0)]
-
-
-def test_a_frame_farm_discarded_is_taken_when_it_comes_again(tmp_path: Path) -> None:
-    board = SecuredBoard(tmp_path)
-    ep, signer = board.endpoint, Signer(1, KEY, None)
-    second = _sealed(TcFrame(SCID, VCID, 1, _unit(1)), signer)
-    first = _sealed(TcFrame(SCID, VCID, 0, _unit(0)), signer)
-    assert ep.take_unit(second) == (True, False)  # ahead of V(R): its number is not taken
-    assert ep.take_unit(first) == (True, True)
-    assert ep.take_unit(second) == (True, True)  # the same octets, as COP-1 retransmits them
-    assert board.delivered == [_unit(0), _unit(1)]
-    assert board.guard.counters.as_dict()["rejected"] == 0
-
-
-def test_a_frame_whose_number_cannot_be_stored_leaves_the_farm_as_it_was(tmp_path: Path) -> None:
-    failing = True
-
-    def fsync(fd: int) -> None:
-        if failing:
-            raise OSError(errno.EIO, "injected")
-        os.fsync(fd)
-
-    board = SecuredBoard(tmp_path, fsync)
-    ep = board.endpoint
-    frame = _sealed(TcFrame(SCID, VCID, 0, _unit(0)), Signer(1, KEY, None))
-    assert ep.take_unit(frame) == (False, False)
-    assert (ep.clcw.report_value, board.delivered) == (0, [])
-    assert board.guard.counters.not_durable == 1
-    failing = False
-    assert ep.take_unit(frame) == (True, True)  # the ground's retransmission
-    assert board.delivered == [_unit(0)]
-
-
 # ---- on a serial line ----
 def test_a_framed_serial_link_takes_cltus_among_junk_and_answers_with_the_clcw() -> None:
     master, slave = os.openpty()
@@ -435,14 +295,14 @@ def test_a_framed_serial_link_takes_cltus_among_junk_and_answers_with_the_clcw()
     delivered: list[bytes] = []
     link = FramedSerialLink(os.ttyname(slave), 115200, _collect(delivered), CONFIG)
     try:
-        line = b"junk" + _cltu(0, _unit(0)) + b"\x00\xff\xeb" + _cltu(1, _unit(1))
+        line = b"junk" + cltu(0, ping(0)) + b"\x00\xff\xeb" + cltu(1, ping(1))
         os.write(master, line[:50])  # a CLTU split across reads
         os.write(master, line[50:])
         deadline = time.monotonic() + 5
         while len(delivered) < 2 and time.monotonic() < deadline:
             pump(link, 0.1)
-        assert delivered == [_unit(0), _unit(1)]  # the junk around them skipped
-        os.write(master, _cltu(1, _unit(1)))  # again: a duplicate, answered with the CLCW
+        assert delivered == [ping(0), ping(1)]  # the junk around them skipped
+        os.write(master, cltu(1, ping(1)))  # again: a duplicate, answered with the CLCW
         down = b""
         while not (found := sync_frames(down, CONFIG.frame_length, check_fecf=True)).count:
             pump(link, 0.1)
